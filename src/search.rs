@@ -1,0 +1,906 @@
+//! Full-text search index, built in the render stage.
+//!
+//! The renderer hands every searchable page to [`render_index`] as a [`SearchDoc`]
+//! (plain text, HTML already stripped) and writes the result to
+//! `assets/search-index.js`. That file only assigns `window.BUYIN_SEARCH`, so
+//! `themes/default/static/search.js` can load it with a `<script>` tag, which also
+//! works from `file://` where `fetch` is refused. All matching happens in the browser;
+//! this module decides what is matchable and keeps the index small.
+//!
+//! Matching is on folded words ([`fold`]): lowercase, German umlauts and `ß` spelled
+//! out (`Maßnahmen` and `Massnahmen` both fold to `massnahmen`), every other letter
+//! transliterated to ASCII. A query word matches every indexed word it is a prefix of,
+//! so `datenschutz` finds `Datenschutzes`.
+//!
+//! # Index format (version 1)
+//!
+//! ```text
+//! window.BUYIN_SEARCH={"v":1,"maxlen":40,"fold":{..},"docs":[..],"terms":"..","postings":".."};
+//! ```
+//!
+//! - `docs`: one `[url, title, kind, excerpt]` per document, in input order; a
+//!   document's id is its position here.
+//! - `terms`: every folded word of all titles and texts, sorted and front-coded: each
+//!   entry is one letter `A`..`Z` giving how many leading characters it shares with the
+//!   previous entry (0..25), then the rest of the word. Words are `[a-z0-9]`, so the
+//!   uppercase letter also marks where an entry starts. Words longer than `maxlen`
+//!   bytes are cut to `maxlen`; the browser cuts query words the same way.
+//! - `postings`: one list per term, in term order, separated by `,`. A list is a run
+//!   of numbers `(doc - previous doc) * 32 + (16 if the word is in the title) +
+//!   min(count in body, 15)`, the previous doc starting at 0. Each number is written
+//!   in base 32, most significant digit first: digits before the last come from
+//!   `wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_`, the last from `0123456789abcdefghijklmnopqrstuv`.
+//! - `fold`: for every non-ASCII letter in the documents (lowercased, umlauts and `ß`
+//!   excepted), what [`fold`] turns it into, separators as spaces. The browser has no
+//!   transliteration table of its own; with this one it folds a query exactly as this
+//!   module folded the text, in any script.
+//! - `excerpt`: snippet source, at most 1,000 bytes of the body: its first sentence,
+//!   then the sentences that add the most words not yet covered per byte, shown in
+//!   document order and joined by ` … ` where sentences were skipped. Keeping the
+//!   whole body would make the index larger than the site's text; a plain prefix would
+//!   only give a snippet for words near the top. Chosen sentences cover many of a
+//!   page's distinct words, and a hit elsewhere still finds the page and shows its
+//!   opening.
+//!
+//! The file is ASCII only (other characters as `\uXXXX`), so a browser reads it right
+//! whatever encoding it assumes for a script loaded from disk.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+/// One searchable document.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'a> {
+    /// Root-relative URL of the page, e.g. `argumente/kontrolle/`.
+    pub url: &'a str,
+    /// The page title; its words rank above words of the body.
+    pub title: &'a str,
+    /// The content kind: `page`, `argument`, `case`, `deck`, `stage` or `term`.
+    pub kind: &'a str,
+    /// Plain text of the body, already stripped of HTML.
+    pub text: &'a str,
+}
+
+/// Version of the index format; `search.js` checks it.
+const FORMAT_VERSION: u32 = 1;
+
+/// Longest indexed word in bytes. Longer words (URLs, hashes, long compounds) are cut,
+/// so they cost little and still match by prefix.
+const MAX_TERM_LEN: usize = 40;
+
+/// Body hits per document and word saturate here; beyond it more hits say little.
+const MAX_COUNT: u32 = 15;
+
+/// Bytes of body text kept per document as snippet source.
+const EXCERPT_BUDGET: usize = 1000;
+
+/// Longest sentence piece kept in an excerpt; longer sentences are split at spaces.
+const MAX_PIECE: usize = 240;
+
+/// Continuation digits of the base-32 numbers in `postings` (see the module doc).
+const DIGITS_MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+/// Final digits of the base-32 numbers in `postings`.
+const DIGITS_LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+
+/// Folds text for matching in every language: lowercase; ä→ae, ö→oe, ü→ue, ß→ss (also
+/// uppercase forms); other letters transliterated to ASCII (deunicode); everything else
+/// is a word separator. The result is the words joined by single spaces.
+///
+/// ```text
+/// fold("Maßnahmen für die Geschäftsführung!") == "massnahmen fuer die geschaeftsfuehrung"
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // A separator seen since the last word character; written as one space only
+    // when another word follows, so the result has no leading, trailing or
+    // repeated spaces.
+    let mut gap = false;
+    let mut previous = None;
+    let mut buffer = String::new();
+    for c in text.chars() {
+        if is_combining_mark(c) {
+            // Decomposed umlauts ("u" + U+0308) come from macOS file names and some
+            // editors; they must fold like the composed ones, which the browser also
+            // sees after NFC. Other marks belong to their letter and are dropped.
+            if c == '\u{308}' && matches!(previous, Some('a' | 'o' | 'u' | 'A' | 'O' | 'U')) {
+                out.push('e');
+            }
+            previous = None;
+            continue;
+        }
+        previous = Some(c);
+        if c.is_ascii_alphanumeric() {
+            push_word_char(&mut out, &mut gap, c.to_ascii_lowercase());
+            continue;
+        }
+        buffer.clear();
+        fold_char(c, &mut buffer);
+        for f in buffer.chars() {
+            if f == ' ' {
+                gap = true;
+            } else {
+                push_word_char(&mut out, &mut gap, f);
+            }
+        }
+    }
+    out
+}
+
+/// Appends a word character to folded text, after the space a pending gap asks for.
+fn push_word_char(out: &mut String, gap: &mut bool, c: char) {
+    if *gap && !out.is_empty() {
+        out.push(' ');
+    }
+    *gap = false;
+    out.push(c);
+}
+
+/// Splits folded text into words.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+}
+
+/// The JavaScript source of `assets/search-index.js`: sets `window.BUYIN_SEARCH = {...}`
+/// in the format described in the module doc. Deterministic (same input, same bytes).
+pub fn render_index(docs: &[SearchDoc]) -> String {
+    let index = Index::build(docs);
+    let file = IndexFile {
+        v: FORMAT_VERSION,
+        maxlen: MAX_TERM_LEN,
+        fold: fold_table(docs),
+        docs: docs
+            .iter()
+            .map(|doc| (doc.url, doc.title, doc.kind, excerpt(doc.text)))
+            .collect(),
+        terms: index.encode_terms(),
+        postings: index.encode_postings(),
+    };
+    // Serializing strings, numbers and string-keyed maps cannot fail; should serde_json
+    // ever refuse, an empty index keeps the page's script working.
+    let json = serde_json::to_string(&file).unwrap_or_else(|_| String::from("null"));
+    format!("window.BUYIN_SEARCH={};\n", ascii_only(&json))
+}
+
+/// The serialized shape of `window.BUYIN_SEARCH`; field order is output order.
+#[derive(Serialize)]
+struct IndexFile<'a> {
+    v: u32,
+    maxlen: usize,
+    fold: BTreeMap<String, String>,
+    docs: Vec<(&'a str, &'a str, &'a str, String)>,
+    terms: String,
+    postings: String,
+}
+
+/// Where one folded word occurs in one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting {
+    doc: u32,
+    title: bool,
+    count: u32,
+}
+
+/// The inverted index before encoding: folded word -> postings in document order.
+struct Index {
+    terms: BTreeMap<String, Vec<Posting>>,
+}
+
+impl Index {
+    fn build(docs: &[SearchDoc]) -> Self {
+        let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        for (id, doc) in docs.iter().enumerate() {
+            // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            // Per-document order does not matter (postings are appended in document
+            // order), so a hash map is fine here; the term map below is sorted.
+            let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
+            let title = fold(doc.title);
+            let text = fold(doc.text);
+            for word in words(&title) {
+                hits.entry(cut_term(word)).or_default().0 = true;
+            }
+            for word in words(&text) {
+                let hit = hits.entry(cut_term(word)).or_default();
+                hit.1 = hit.1.saturating_add(1);
+            }
+            for (word, (title, count)) in hits {
+                let posting = Posting {
+                    doc: id,
+                    title,
+                    count,
+                };
+                // Look up before inserting: most words are known, and an owned key
+                // per document and word would be the index's main cost.
+                match terms.get_mut(word) {
+                    Some(postings) => postings.push(posting),
+                    None => {
+                        terms.insert(word.to_owned(), vec![posting]);
+                    }
+                }
+            }
+        }
+        Index { terms }
+    }
+
+    /// Front-coded, sorted term list (see the module doc).
+    fn encode_terms(&self) -> String {
+        let mut out = String::new();
+        let mut previous = "";
+        for term in self.terms.keys() {
+            let shared = common_prefix_len(previous, term).min(25);
+            // `shared` <= 25, so the letter stays within A..Z.
+            out.push(char::from(b'A' + shared as u8));
+            out.push_str(&term[shared..]);
+            previous = term;
+        }
+        out
+    }
+
+    /// Comma-separated, base-32 delta-coded posting lists (see the module doc).
+    fn encode_postings(&self) -> String {
+        let mut out = String::new();
+        for (i, postings) in self.terms.values().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let mut previous = 0;
+            for posting in postings {
+                let value = u64::from(posting.doc - previous) * 32
+                    + if posting.title { 16 } else { 0 }
+                    + u64::from(posting.count.min(MAX_COUNT));
+                push_base32(value, &mut out);
+                previous = posting.doc;
+            }
+        }
+        out
+    }
+}
+
+/// Appends `value` in the two-alphabet base-32 form of the `postings` field.
+fn push_base32(value: u64, out: &mut String) {
+    let mut digits = [0u8; 13];
+    let mut len = 0;
+    let mut rest = value;
+    loop {
+        digits[len] = (rest % 32) as u8;
+        len += 1;
+        rest /= 32;
+        if rest == 0 {
+            break;
+        }
+    }
+    for (i, &digit) in digits[..len].iter().enumerate().rev() {
+        let alphabet = if i == 0 { DIGITS_LAST } else { DIGITS_MORE };
+        out.push(char::from(alphabet[usize::from(digit)]));
+    }
+}
+
+/// Appends what one character folds to, separators as spaces (the `fold` table's
+/// values have the same form).
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'ä' | 'Ä' => out.push_str("ae"),
+        'ö' | 'Ö' => out.push_str("oe"),
+        'ü' | 'Ü' => out.push_str("ue"),
+        'ß' | 'ẞ' => out.push_str("ss"),
+        c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+        c if c.is_alphanumeric() => match deunicode::deunicode_char(c) {
+            Some(ascii) => {
+                for a in ascii.chars() {
+                    out.push(if a.is_ascii_alphanumeric() {
+                        a.to_ascii_lowercase()
+                    } else {
+                        ' '
+                    });
+                }
+            }
+            None => out.push(' '),
+        },
+        _ => out.push(' '),
+    }
+}
+
+/// Combining marks of the blocks Latin, Greek and Cyrillic text uses. Enough to keep
+/// decomposed accents inside their word without a Unicode table.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{300}'..='\u{36F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The `fold` table for the browser: every lowercase non-ASCII letter in the
+/// documents that is not an umlaut or `ß` (those the browser maps itself).
+fn fold_table(docs: &[SearchDoc]) -> BTreeMap<String, String> {
+    let mut letters = BTreeSet::new();
+    for doc in docs {
+        for c in doc.title.chars().chain(doc.text.chars()) {
+            if !c.is_ascii() && c.is_alphanumeric() {
+                letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
+            }
+        }
+    }
+    letters
+        .into_iter()
+        .filter(|c| !matches!(c, 'ä' | 'ö' | 'ü' | 'ß'))
+        .map(|c| {
+            let mut folded = String::new();
+            fold_char(c, &mut folded);
+            (c.to_string(), folded)
+        })
+        .collect()
+}
+
+/// Snippet source for one body: its first sentence, then greedily the sentences that
+/// add the most uncovered words (3+ letters) per byte, within [`EXCERPT_BUDGET`]
+/// bytes, in document order.
+fn excerpt(text: &str) -> String {
+    let pieces = sentences(text);
+    if pieces.iter().map(|p| p.len() + 1).sum::<usize>() <= EXCERPT_BUDGET {
+        return pieces.join(" ");
+    }
+    // Words as numbers: the greedy loop below compares them many times.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let piece_words: Vec<Vec<usize>> = pieces
+        .iter()
+        .map(|p| {
+            let mut list: Vec<usize> = words(&fold(p))
+                .filter(|w| w.len() >= 3)
+                .map(|w| match ids.get(w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = ids.len();
+                        ids.insert(w.to_owned(), id);
+                        id
+                    }
+                })
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        })
+        .collect();
+    let mut covered = vec![false; ids.len()];
+    let gain = |covered: &[bool], i: usize| piece_words[i].iter().filter(|&&w| !covered[w]).count();
+    let mut chosen = vec![false; pieces.len()];
+    // The lead is always kept: it introduces the page, and title-only hits show it.
+    chosen[0] = true;
+    let mut used = pieces[0].len();
+    for &w in &piece_words[0] {
+        covered[w] = true;
+    }
+    // Lazy greedy: a piece's gain only shrinks as words get covered, so a stale gain
+    // is an upper bound and only the top of the heap needs recounting. This picks
+    // exactly what recounting every piece each round would, in far less time.
+    let mut heap: BinaryHeap<Candidate> = (1..pieces.len())
+        .map(|index| Candidate {
+            gain: gain(&covered, index),
+            // A piece costs its length plus a joint (" … " at most, 5 bytes).
+            cost: pieces[index].len() + 5,
+            index,
+        })
+        .filter(|c| c.gain > 0)
+        .collect();
+    while let Some(top) = heap.pop() {
+        if used + top.cost > EXCERPT_BUDGET {
+            continue; // `used` only grows: it will never fit
+        }
+        let fresh = Candidate {
+            gain: gain(&covered, top.index),
+            ..top
+        };
+        if fresh.gain == 0 {
+            continue;
+        }
+        if fresh.gain < top.gain && heap.peek().is_some_and(|next| *next > fresh) {
+            heap.push(fresh);
+            continue;
+        }
+        chosen[fresh.index] = true;
+        used += fresh.cost;
+        for &w in &piece_words[fresh.index] {
+            covered[w] = true;
+        }
+    }
+    let mut out = String::with_capacity(used);
+    let mut last = None;
+    for (i, piece) in pieces.iter().enumerate().filter(|&(i, _)| chosen[i]) {
+        match last {
+            None => {}
+            Some(l) if l + 1 == i => out.push(' '),
+            Some(_) => out.push_str(" … "),
+        }
+        out.push_str(piece);
+        last = Some(i);
+    }
+    out
+}
+
+/// A sentence the excerpt may take, ordered by new words per byte, so one long
+/// sentence cannot eat the budget that several short ones would spend on more words;
+/// of equal ones the earlier sentence wins, which keeps the excerpt deterministic.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    gain: usize,
+    cost: usize,
+    index: usize,
+}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.gain * other.cost)
+            .cmp(&(other.gain * self.cost))
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Candidate {}
+
+/// Splits a body into sentences with collapsed white space, each at most
+/// [`MAX_PIECE`] bytes. A sentence ends at a line break or after `.`, `!`, `?` or
+/// `…` followed by white space.
+fn sentences(text: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = match c {
+            '\n' => Some(i),
+            '.' | '!' | '?' | '…' => match chars.peek() {
+                Some(&(j, next)) if next.is_whitespace() => Some(j),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(end) = end {
+            split_piece(&text[start..end], &mut pieces);
+            start = end;
+        }
+    }
+    split_piece(&text[start..], &mut pieces);
+    pieces
+}
+
+/// Collapses white space in one sentence and appends it, in pieces of at most
+/// [`MAX_PIECE`] bytes cut at spaces.
+fn split_piece(sentence: &str, pieces: &mut Vec<String>) {
+    let mut piece = String::new();
+    for word in sentence.split_whitespace() {
+        let word = cut_at_char(word, MAX_PIECE);
+        if !piece.is_empty() && piece.len() + 1 + word.len() > MAX_PIECE {
+            pieces.push(std::mem::take(&mut piece));
+        }
+        if !piece.is_empty() {
+            piece.push(' ');
+        }
+        piece.push_str(word);
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary.
+fn cut_at_char(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// A folded word cut to [`MAX_TERM_LEN`] (folded words are ASCII).
+fn cut_term(word: &str) -> &str {
+    cut_at_char(word, MAX_TERM_LEN)
+}
+
+fn common_prefix_len(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// JSON with every non-ASCII character written as `\uXXXX` escapes. Such characters
+/// occur only inside JSON strings, where the escape means the same.
+fn ascii_only(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(url: &'a str, title: &'a str, kind: &'a str, text: &'a str) -> SearchDoc<'a> {
+        SearchDoc {
+            url,
+            title,
+            kind,
+            text,
+        }
+    }
+
+    fn corpus() -> Vec<SearchDoc<'static>> {
+        vec![
+            doc(
+                "argumente/datenschutz/",
+                "Der Datenschutz verbietet Facebook",
+                "argument",
+                "Wer die Regeln des Datenschutzes kennt, plant Maßnahmen früh. \
+                 Die Geschaeftsfuehrung will Klarheit.",
+            ),
+            doc(
+                "praxis/stadtwerke/",
+                "Stadtwerke mit Kundenservice auf Instagram",
+                "case",
+                "Die Stadtwerke antworten binnen einer Stunde. Der Datenschutz \
+                 war früh eingebunden, ebenso der Betriebsrat.",
+            ),
+            doc(
+                "vortraege/it/",
+                "Social Media für die IT-Abteilung",
+                "deck",
+                "Massnahmen gegen Phishing: Schulung, Freigaben, ein Notfallplan. \
+                 Datenschutz Datenschutz Datenschutz.",
+            ),
+            doc("index/", "Startseite", "page", "Willkommen. Café und Ærø."),
+        ]
+    }
+
+    /// The decoded index, as `search.js` sees it.
+    struct Decoded {
+        docs: Vec<(String, String, String, String)>,
+        terms: Vec<String>,
+        postings: Vec<Vec<Posting>>,
+    }
+
+    fn decode(js: &str) -> Decoded {
+        let json = js
+            .strip_prefix("window.BUYIN_SEARCH=")
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .expect("index has the window.BUYIN_SEARCH= wrapper");
+        let value: serde_json::Value = serde_json::from_str(json).expect("index is JSON");
+        let docs = serde_json::from_value(value["docs"].clone()).expect("docs are 4-tuples");
+        let mut terms: Vec<String> = Vec::new();
+        let coded = value["terms"].as_str().expect("terms is a string");
+        for c in coded.chars() {
+            if c.is_ascii_uppercase() {
+                let shared = usize::from(c as u8 - b'A');
+                let previous = terms.last().map_or("", String::as_str);
+                terms.push(previous[..shared].to_owned());
+            } else {
+                terms
+                    .last_mut()
+                    .expect("entry starts with a letter")
+                    .push(c);
+            }
+        }
+        let postings = value["postings"]
+            .as_str()
+            .expect("postings is a string")
+            .split(',')
+            .map(|list| {
+                let mut out = Vec::new();
+                let (mut doc, mut number) = (0u64, 0u64);
+                for b in list.bytes() {
+                    if let Some(d) = DIGITS_MORE.iter().position(|&x| x == b) {
+                        number = number * 32 + d as u64;
+                    } else {
+                        let d = DIGITS_LAST.iter().position(|&x| x == b).expect("digit");
+                        number = number * 32 + d as u64;
+                        doc += number / 32;
+                        out.push(Posting {
+                            doc: doc as u32,
+                            title: number & 16 != 0,
+                            count: (number & 15) as u32,
+                        });
+                        number = 0;
+                    }
+                }
+                out
+            })
+            .collect();
+        Decoded {
+            docs,
+            terms,
+            postings,
+        }
+    }
+
+    /// Reference search with the browser's rules: every query word is a prefix of some
+    /// indexed word of the document; rank by query words hit in the title, then by body
+    /// hits, then by document order. Returns URLs.
+    fn search(index: &Decoded, query: &str) -> Vec<String> {
+        let folded = fold(query);
+        let mut found: Option<BTreeMap<u32, (u32, u32)>> = None;
+        for word in words(&folded) {
+            let word = cut_term(word);
+            let start = index.terms.partition_point(|t| t.as_str() < word);
+            let mut hits: BTreeMap<u32, (bool, u32)> = BTreeMap::new();
+            for t in start..index.terms.len() {
+                if !index.terms[t].starts_with(word) {
+                    break;
+                }
+                for p in &index.postings[t] {
+                    let hit = hits.entry(p.doc).or_default();
+                    hit.0 |= p.title;
+                    hit.1 += p.count;
+                }
+            }
+            found = Some(match found {
+                None => hits
+                    .into_iter()
+                    .map(|(d, (t, c))| (d, (u32::from(t), c)))
+                    .collect(),
+                Some(prev) => prev
+                    .into_iter()
+                    .filter_map(|(d, (t, c))| {
+                        hits.get(&d)
+                            .map(|&(t2, c2)| (d, (t + u32::from(t2), c + c2)))
+                    })
+                    .collect(),
+            });
+        }
+        let mut ranked: Vec<(u32, (u32, u32))> = found.unwrap_or_default().into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .into_iter()
+            .map(|(d, _)| index.docs[d as usize].0.clone())
+            .collect()
+    }
+
+    #[test]
+    fn fold_spells_out_umlauts_and_sharp_s() {
+        assert_eq!(fold("Geschäftsführung"), "geschaeftsfuehrung");
+        assert_eq!(fold("Maßnahmen"), "massnahmen");
+        assert_eq!(fold("ÄRGER ÖL ÜBER GROẞ"), "aerger oel ueber gross");
+        assert_eq!(fold("Öffentlichkeit"), "oeffentlichkeit");
+    }
+
+    #[test]
+    fn fold_transliterates_other_letters() {
+        assert_eq!(fold("Café résumé"), "cafe resume");
+        assert_eq!(fold("Ærø Łódź"), "aero lodz");
+        assert_eq!(fold("Москва"), "moskva");
+    }
+
+    #[test]
+    fn fold_treats_decomposed_umlauts_like_composed_ones() {
+        assert_eq!(fold("Gescha\u{308}ftsfu\u{308}hrung"), "geschaeftsfuehrung");
+        assert_eq!(fold("Cafe\u{301}"), "cafe");
+    }
+
+    #[test]
+    fn fold_separates_words_at_everything_else() {
+        assert_eq!(
+            fold("IT-Abteilung, Social-Media!"),
+            "it abteilung social media"
+        );
+        assert_eq!(fold("  „Wer?“ — 24/7 …  "), "wer 24 7");
+        assert_eq!(fold("What's new?"), "what s new");
+        assert_eq!(fold("😀 !!"), "");
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn words_splits_folded_text() {
+        let folded = fold("Der Datenschutz, die IT.");
+        assert_eq!(
+            words(&folded).collect::<Vec<_>>(),
+            ["der", "datenschutz", "die", "it"]
+        );
+        assert_eq!(words("").count(), 0);
+        assert_eq!(words("  a  b ").collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn base32_numbers_use_two_alphabets() {
+        let mut out = String::new();
+        push_base32(0, &mut out);
+        push_base32(31, &mut out);
+        push_base32(32, &mut out);
+        push_base32(32 * 32 + 5, &mut out);
+        assert_eq!(out, "0vx0xw5");
+    }
+
+    #[test]
+    fn index_is_deterministic_and_ascii() {
+        let docs = corpus();
+        let first = render_index(&docs);
+        assert_eq!(first, render_index(&docs));
+        assert!(first.is_ascii());
+        assert!(first.starts_with("window.BUYIN_SEARCH={\"v\":1,"));
+    }
+
+    #[test]
+    fn index_holds_docs_terms_and_postings() {
+        let index = decode(&render_index(&corpus()));
+        assert_eq!(index.docs.len(), 4);
+        assert_eq!(index.docs[1].0, "praxis/stadtwerke/");
+        assert_eq!(
+            index.docs[1].1,
+            "Stadtwerke mit Kundenservice auf Instagram"
+        );
+        assert_eq!(index.docs[1].2, "case");
+        assert!(
+            index.docs[0]
+                .3
+                .starts_with("Wer die Regeln des Datenschutzes")
+        );
+
+        let mut sorted = index.terms.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(index.terms, sorted, "terms are sorted and unique");
+        assert_eq!(index.terms.len(), index.postings.len());
+
+        let at = |term: &str| {
+            let i = index.terms.iter().position(|t| t == term).expect(term);
+            index.postings[i].clone()
+        };
+        assert_eq!(
+            at("datenschutz"),
+            [
+                Posting {
+                    doc: 0,
+                    title: true,
+                    count: 0
+                },
+                Posting {
+                    doc: 1,
+                    title: false,
+                    count: 1
+                },
+                Posting {
+                    doc: 2,
+                    title: false,
+                    count: 3
+                },
+            ]
+        );
+        assert_eq!(
+            at("datenschutzes"),
+            [Posting {
+                doc: 0,
+                title: false,
+                count: 1
+            }]
+        );
+        assert_eq!(
+            at("massnahmen").len(),
+            2,
+            "Maßnahmen and Massnahmen fold together"
+        );
+        assert!(index.terms.contains(&"geschaeftsfuehrung".to_owned()));
+    }
+
+    #[test]
+    fn index_carries_the_fold_table_for_the_browser() {
+        let js = render_index(&corpus());
+        // "é" -> "e", "æ" -> "ae", "ø" -> "o"; umlauts and ß are not in the table.
+        assert!(js.contains(r#""\u00e6":"ae""#), "{js}");
+        assert!(js.contains(r#""\u00e9":"e""#));
+        assert!(js.contains(r#""\u00f8":"o""#));
+        assert!(!js.contains(r#""\u00e4":"#));
+        assert!(!js.contains(r#""\u00df":"#));
+    }
+
+    #[test]
+    fn search_matches_prefixes_across_spellings() {
+        let index = decode(&render_index(&corpus()));
+        // Title hit first, then by body hits.
+        assert_eq!(
+            search(&index, "Datenschutz"),
+            [
+                "argumente/datenschutz/",
+                "vortraege/it/",
+                "praxis/stadtwerke/"
+            ]
+        );
+        assert_eq!(
+            search(&index, "massnahmen"),
+            ["argumente/datenschutz/", "vortraege/it/"]
+        );
+        assert_eq!(
+            search(&index, "Maßnahmen"),
+            ["argumente/datenschutz/", "vortraege/it/"]
+        );
+        assert_eq!(
+            search(&index, "Geschäftsführung"),
+            ["argumente/datenschutz/"]
+        );
+        assert_eq!(search(&index, "cafe"), ["index/"]);
+    }
+
+    #[test]
+    fn search_ands_query_words() {
+        let index = decode(&render_index(&corpus()));
+        assert_eq!(
+            search(&index, "datenschutz betriebsrat"),
+            ["praxis/stadtwerke/"]
+        );
+        assert_eq!(
+            search(&index, "datensch früh"),
+            ["argumente/datenschutz/", "praxis/stadtwerke/"]
+        );
+        assert!(search(&index, "datenschutz blockchain").is_empty());
+    }
+
+    #[test]
+    fn long_words_are_cut_and_still_match() {
+        let long = "Rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz";
+        let docs = [doc("a/", "A", "page", long)];
+        let index = decode(&render_index(&docs));
+        assert!(index.terms.iter().all(|t| t.len() <= MAX_TERM_LEN));
+        assert_eq!(search(&index, long), ["a/"]);
+        assert_eq!(search(&index, "rindfleisch"), ["a/"]);
+    }
+
+    #[test]
+    fn excerpt_keeps_short_bodies_whole() {
+        assert_eq!(excerpt("Eins.  Zwei\n\nDrei!"), "Eins. Zwei Drei!");
+        assert_eq!(excerpt(""), "");
+    }
+
+    #[test]
+    fn excerpt_stays_within_budget_and_starts_with_the_lead() {
+        let mut body = String::from("Der erste Satz bleibt immer vorne. ");
+        for i in 0..200 {
+            // Every 25th sentence brings words no other sentence has.
+            if i % 25 == 0 {
+                let _ = write!(body, "Seltenes Wort{i} Nummer{i} Begriff{i} steht hier. ");
+            } else {
+                body.push_str("Das gleiche Füllwort wiederholt sich ständig. ");
+            }
+        }
+        let text = excerpt(&body);
+        assert!(text.len() <= EXCERPT_BUDGET, "{} bytes", text.len());
+        assert!(text.starts_with("Der erste Satz bleibt immer vorne."));
+        assert!(
+            text.contains("Wort175"),
+            "late sentences with new words are kept"
+        );
+        assert!(text.contains(" … "));
+    }
+
+    #[test]
+    fn excerpt_splits_overlong_sentences() {
+        let body = "wort ".repeat(400);
+        let pieces = sentences(&body);
+        assert!(pieces.iter().all(|p| p.len() <= MAX_PIECE));
+        assert!(excerpt(&body).len() <= EXCERPT_BUDGET);
+        let huge = "ä".repeat(5000);
+        assert!(excerpt(&huge).len() <= EXCERPT_BUDGET);
+    }
+}
