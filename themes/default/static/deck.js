@@ -22,12 +22,14 @@
   const INCREMENTAL = deckEl.dataset.incremental === 'true';
   const TITLE = deckEl.dataset.title || document.title;
   const IS_PRESENTER = new URLSearchParams(location.search).has('presenter');
-  const FIT_MIN = 0.6;          // never shrink overflowing text below 60 %
+  const FIT_MIN = 0.6;          // shrink overflowing text to at most 60 % ...
+  const ZOOM_MIN = 0.5;         // ... then zoom the whole content out to at most 50 %
   const SWIPE_PX = 50;
   const QA = Array.isArray(window.BUYIN_QA) ? window.BUYIN_QA : [];
-  // The site root, derived from this script's own relative src ("../../assets/deck.js").
+  // The site root: data-root from the template, else derived from this
+  // script's own relative src ("../../assets/deck.js").
   const SCRIPT_SRC = (document.currentScript && document.currentScript.getAttribute('src')) || '';
-  const ROOT = SCRIPT_SRC.replace(/assets\/deck\.js(\?.*)?$/, '');
+  const ROOT = deckEl.dataset.root != null ? deckEl.dataset.root : SCRIPT_SRC.replace(/assets\/deck\.js(\?.*)?$/, '');
 
   const STRINGS = {
     de: {
@@ -123,6 +125,10 @@
   // White or black text on the brand colour, whichever contrasts more; a
   // brand colour too light for text on white is not used for headings.
   function applyBrandContrast() {
+    // An empty inline value (no [brand]) would blank the colour; use the defaults.
+    ['--brand-primary', '--brand-accent'].forEach((name) => {
+      if (!document.body.style.getPropertyValue(name).trim()) document.body.style.removeProperty(name);
+    });
     const probe = el('span');
     probe.style.color = 'var(--brand-primary)';
     document.body.appendChild(probe);
@@ -164,15 +170,25 @@
     return list;
   });
 
-  // Shrink a slide's text (via --fit) until its content fits the canvas.
+  // Shrink a slide's text (via --fit) until its content fits the canvas;
+  // if text at FIT_MIN still overflows (big figures), zoom the content out.
   function fit(slide) {
     const c = slide.querySelector('.slide-content');
     if (!c) return;
+    const overflows = () => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1;
     let f = 1;
     c.style.removeProperty('--fit');
-    while ((c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1) && f > FIT_MIN) {
+    c.style.removeProperty('--zoom');
+    c.classList.remove('deck-zoomed');
+    while (overflows() && f > FIT_MIN) {
       f = Math.round((f - 0.05) * 100) / 100;
       c.style.setProperty('--fit', String(f));
+    }
+    let z = 1;
+    while (overflows() && z > ZOOM_MIN) {
+      z = Math.round((z - 0.05) * 100) / 100;
+      c.style.setProperty('--zoom', String(z));
+      c.classList.add('deck-zoomed');
     }
   }
 
