@@ -1,0 +1,490 @@
+//! `book.toml` -> [`Config`]: the first stage of the pipeline.
+//!
+//! The file is deserialized into raw serde structs that deny unknown keys, then turned
+//! into a [`Config`] with every default filled in. Problems become diagnostics that
+//! name the key, its line and the nearest valid key.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, line_col, nearest};
+use crate::slug::slugify;
+
+/// The configuration file's name, which also marks a project root.
+pub const CONFIG_FILE: &str = "book.toml";
+
+/// Everything `book.toml` says, with defaults applied.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    pub authors: Vec<String>,
+    pub language: String,
+    /// Content folder, relative to the project root.
+    pub src: PathBuf,
+    /// Build output folder, relative to the project root.
+    pub build_dir: PathBuf,
+    pub drafts: bool,
+    pub theme: String,
+    /// Absolute base URL for the sitemap, without trailing slash; empty when unset.
+    pub base_url: String,
+    pub brand: Brand,
+    pub slides: Slides,
+    pub roadmap: Roadmap,
+    /// Configured taxonomies in the order of the file.
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+/// Corporate identity.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Brand {
+    pub name: String,
+    /// The logo as given, relative to the project root.
+    pub logo: Option<PathBuf>,
+    pub primary: String,
+    pub accent: String,
+}
+
+/// Slide canvas size.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Slides {
+    pub aspect: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Where the roadmap lives and what it is called.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Roadmap {
+    pub path: String,
+    pub title: String,
+}
+
+/// One taxonomy: a front-matter key whose values are terms with pages of their own.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Taxonomy {
+    /// Front-matter key, e.g. `stakeholders`.
+    pub key: String,
+    /// URL segment, e.g. `zielgruppen`.
+    pub path: String,
+    /// Display title, e.g. `Zielgruppen`.
+    pub title: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    book: RawBook,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    output: RawOutput,
+    brand: Option<RawBrand>,
+    #[serde(default)]
+    slides: RawSlides,
+    #[serde(default)]
+    roadmap: RawRoadmap,
+    taxonomies: Option<IndexMap<String, RawTaxonomy>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBook {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    language: Option<String>,
+    src: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    build_dir: Option<PathBuf>,
+    #[serde(default)]
+    drafts: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOutput {
+    #[serde(default)]
+    html: RawHtml,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawHtml {
+    theme: Option<String>,
+    base_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBrand {
+    name: Option<String>,
+    logo: Option<PathBuf>,
+    primary: Option<String>,
+    accent: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSlides {
+    aspect: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRoadmap {
+    path: Option<String>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTaxonomy {
+    path: Option<String>,
+    title: Option<String>,
+}
+
+const NEUTRAL_PRIMARY: &str = "#2f4858";
+const NEUTRAL_ACCENT: &str = "#b5522d";
+
+/// Reads `book.toml` from the project root.
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        single(
+            Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("cannot read {CONFIG_FILE} ({e})"),
+            )
+            .with_hint("run `buyin init` to create a project"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        single(
+            Diagnostic::error(CONFIG_FILE, line, col, "file is not valid UTF-8")
+                .with_hint("save the file with UTF-8 encoding"),
+        )
+    })?;
+    parse(&text, root)
+}
+
+/// Parses the text of `book.toml`; `root` is used to check that the logo exists.
+pub fn parse(text: &str, root: &Path) -> Result<Config, Diagnostics> {
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| single(toml_diagnostic(CONFIG_FILE, text, &e)))?;
+    let mut diags = Diagnostics::default();
+    let config = build(raw, text, root, &mut diags);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(config)
+    }
+}
+
+fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Config {
+    // Exhaustive destructuring: a new raw field that is not handled here fails to compile.
+    let RawConfig {
+        book,
+        build,
+        output,
+        brand,
+        slides,
+        roadmap,
+        taxonomies,
+    } = raw;
+    let RawBook {
+        title,
+        description,
+        authors,
+        language,
+        src,
+    } = book;
+    let RawBuild { build_dir, drafts } = build;
+    let RawHtml { theme, base_url } = output.html;
+    let RawSlides { aspect } = slides;
+    let RawRoadmap {
+        path: roadmap_path,
+        title: roadmap_title,
+    } = roadmap;
+
+    let title = title.unwrap_or_else(|| "Untitled".to_string());
+    let language = language.unwrap_or_else(|| "en".to_string());
+    let german = language.starts_with("de");
+
+    let brand = match brand {
+        Some(RawBrand {
+            name,
+            logo,
+            primary,
+            accent,
+        }) => Brand {
+            name: name.unwrap_or_else(|| title.clone()),
+            logo,
+            primary: primary.unwrap_or_else(|| NEUTRAL_PRIMARY.to_string()),
+            accent: accent.unwrap_or_else(|| NEUTRAL_ACCENT.to_string()),
+        },
+        None => Brand {
+            name: title.clone(),
+            logo: None,
+            primary: NEUTRAL_PRIMARY.to_string(),
+            accent: NEUTRAL_ACCENT.to_string(),
+        },
+    };
+    for (key, value) in [("primary", &brand.primary), ("accent", &brand.accent)] {
+        if !is_hex_colour(value) {
+            diags.push(
+                key_error(
+                    text,
+                    key,
+                    format!("brand colour '{value}' is not a hex colour"),
+                )
+                .with_hint("write it as \"#rrggbb\" or \"#rgb\""),
+            );
+        }
+    }
+    if let Some(logo) = &brand.logo {
+        if logo.is_absolute()
+            || logo
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            diags.push(
+                key_error(text, "logo", "logo must be a path inside the project")
+                    .with_hint("put the file in static/ and write \"static/logo.svg\""),
+            );
+        } else if !root.join(logo).is_file() {
+            diags.push(
+                key_error(
+                    text,
+                    "logo",
+                    format!("logo file '{}' does not exist", logo.display()),
+                )
+                .with_hint("put the file in static/ or remove the `logo` key"),
+            );
+        }
+    }
+
+    let aspect = aspect.unwrap_or_else(|| "16:9".to_string());
+    let (width, height) = match parse_aspect(&aspect) {
+        Some(size) => size,
+        None => {
+            diags.push(
+                key_error(
+                    text,
+                    "aspect",
+                    format!("slide aspect '{aspect}' is not a ratio"),
+                )
+                .with_hint("use \"16:9\" or \"4:3\""),
+            );
+            (1280, 720)
+        }
+    };
+
+    let taxonomies = match taxonomies {
+        Some(map) => map
+            .into_iter()
+            .map(|(key, RawTaxonomy { path, title })| Taxonomy {
+                path: path.unwrap_or_else(|| slugify(&key)),
+                title: title.unwrap_or_else(|| key.clone()),
+                key,
+            })
+            .collect(),
+        None => default_taxonomies(german),
+    };
+    for taxonomy in &taxonomies {
+        if slugify(&taxonomy.path) != taxonomy.path.trim_matches('/') || taxonomy.path.is_empty() {
+            diags.push(
+                key_error(
+                    text,
+                    &taxonomy.key,
+                    format!("taxonomy path '{}' is not a URL segment", taxonomy.path),
+                )
+                .with_hint(format!("use \"{}\"", slugify(&taxonomy.path))),
+            );
+        }
+    }
+
+    let roadmap_path = roadmap_path
+        .unwrap_or_else(|| "fahrplan".to_string())
+        .trim_matches('/')
+        .to_string();
+    Config {
+        description: description.unwrap_or_default(),
+        authors,
+        src: src.unwrap_or_else(|| PathBuf::from("content")),
+        build_dir: build_dir.unwrap_or_else(|| PathBuf::from("site")),
+        drafts,
+        theme: theme.unwrap_or_else(|| "default".to_string()),
+        base_url: base_url
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
+        brand,
+        slides: Slides {
+            aspect,
+            width,
+            height,
+        },
+        roadmap: Roadmap {
+            path: roadmap_path,
+            title: roadmap_title
+                .unwrap_or_else(|| if german { "Fahrplan" } else { "Roadmap" }.to_string()),
+        },
+        taxonomies,
+        title,
+        language,
+    }
+}
+
+fn default_taxonomies(german: bool) -> Vec<Taxonomy> {
+    let rows: [(&str, &str, &str, &str); 4] = [
+        ("stakeholders", "zielgruppen", "Zielgruppen", "Stakeholders"),
+        ("departments", "abteilungen", "Abteilungen", "Departments"),
+        ("channels", "kanaele", "Kanäle", "Channels"),
+        ("tags", "schlagworte", "Schlagworte", "Tags"),
+    ];
+    rows.iter()
+        .map(|(key, path, de, en)| Taxonomy {
+            key: key.to_string(),
+            path: path.to_string(),
+            title: if german { de } else { en }.to_string(),
+        })
+        .collect()
+}
+
+/// Canvas size for an aspect ratio: height 720, width to match (16:9 -> 1280, 4:3 -> 960).
+fn parse_aspect(aspect: &str) -> Option<(u32, u32)> {
+    let (w, h) = aspect.split_once(':')?;
+    let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    if w == 0 || h == 0 || w > 10 * h || h > 10 * w {
+        return None;
+    }
+    Some(((720 * w + h / 2) / h, 720))
+}
+
+fn is_hex_colour(value: &str) -> bool {
+    value
+        .strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// An error located at the line where `key` is set in the file.
+fn key_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+    let (line, col) = find_key(text, key).unwrap_or((0, 0));
+    Diagnostic::error(CONFIG_FILE, line, col, message)
+}
+
+/// Line and column of the first line that assigns `key` (`key =` / `key:`), if any.
+pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key).or_else(|| {
+            trimmed
+                .strip_prefix('"')
+                .and_then(|t| t.strip_prefix(key))
+                .and_then(|t| t.strip_prefix('"'))
+        })?;
+        let rest = rest.trim_start();
+        (rest.starts_with('=') || rest.starts_with(':'))
+            .then(|| (i + 1, line.len() - trimmed.len() + 1))
+    })
+}
+
+/// Turns a TOML error into a diagnostic; unknown keys get the nearest valid key as hint.
+pub fn toml_diagnostic(path: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let (line, col) = error
+        .span()
+        .map_or((0, 0), |span| line_col(text, span.start));
+    let message = error.message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        return match nearest(field, expected.iter().copied()) {
+            Some(near) => Diagnostic::error(
+                path,
+                line,
+                col,
+                format!("unknown key '{field}' (did you mean '{near}'?)"),
+            ),
+            None => Diagnostic::error(path, line, col, format!("unknown key '{field}'"))
+                .with_hint(format!("valid keys here: {}", expected.join(", "))),
+        };
+    }
+    Diagnostic::error(path, line, col, format!("invalid TOML ({message})"))
+}
+
+fn single(diagnostic: Diagnostic) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    diags.push(diagnostic);
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        match parse(text, Path::new(".")) {
+            Ok(config) => config,
+            Err(diags) => panic!("unexpected errors: {:?}", diags.sorted()),
+        }
+    }
+
+    #[test]
+    fn defaults_fill_an_empty_file() {
+        let config = parse_ok("");
+        assert_eq!(config.build_dir, PathBuf::from("site"));
+        assert_eq!(config.slides.width, 1280);
+        assert_eq!(config.taxonomies.len(), 4);
+        assert_eq!(config.taxonomies[0].title, "Stakeholders");
+        assert_eq!(config.roadmap.title, "Roadmap");
+    }
+
+    #[test]
+    fn german_defaults_follow_the_language() {
+        let config = parse_ok("[book]\nlanguage = \"de\"\n");
+        assert_eq!(config.taxonomies[2].title, "Kanäle");
+        assert_eq!(config.roadmap.title, "Fahrplan");
+    }
+
+    #[test]
+    fn aspect_sets_the_canvas() {
+        assert_eq!(parse_aspect("4:3"), Some((960, 720)));
+        assert_eq!(parse_aspect("16:9"), Some((1280, 720)));
+        assert_eq!(parse_aspect("wide"), None);
+    }
+
+    #[test]
+    fn taxonomies_keep_file_order() {
+        let config = parse_ok("[taxonomies.zeta]\npath = \"z\"\n[taxonomies.alpha]\n");
+        let keys: Vec<_> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha"]);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest_key() {
+        let Err(diags) = parse("[book]\ntitle = \"x\"\ntitel = \"y\"\n", Path::new(".")) else {
+            panic!("expected an error");
+        };
+        let d = &diags.sorted()[0];
+        assert_eq!(d.line, 3);
+        assert_eq!(d.message, "unknown key 'titel' (did you mean 'title'?)");
+    }
+}

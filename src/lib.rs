@@ -1,0 +1,214 @@
+//! buyin turns a folder of Markdown — objections with answers, best-practice cases,
+//! talks and a roadmap — into a themed static site and offline slide decks.
+//!
+//! The pipeline is a closed chain of plain functions; a stage runs only if the one
+//! before it had no errors, and nothing touches the build folder before the last:
+//!
+//! 1. [`config::load`]   `book.toml` -> [`config::Config`]
+//! 2. [`theme::load`]    embedded default theme + project overrides -> Tera templates
+//! 3. [`source::load`]   `content/**/*.md` -> checked front matter (in parallel)
+//! 4. [`site::build`]    URLs, taxonomies, roadmap, navigation, reference checks
+//! 5. [`markdown`]       every page's Markdown -> HTML blocks (in parallel)
+//! 6. [`site::Site::check_links`] internal links and anchors
+//! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]
+//! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
+//!
+//! `serve` runs stages 1–7 after each edit and syncs only the changed files.
+
+pub mod audit;
+pub mod chart;
+pub mod config;
+pub mod deck;
+pub mod diag;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
+pub mod shortcode;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Output;
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Build folder instead of `[build] build-dir`, relative to the project root.
+    pub dest: Option<PathBuf>,
+    /// Include drafts (also switched on by `[build] drafts`).
+    pub drafts: bool,
+}
+
+/// The result of a successful build.
+#[derive(Debug)]
+pub struct Built {
+    pub config: Config,
+    pub output: Output,
+    /// Problems that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    pub pages: usize,
+    pub decks: usize,
+}
+
+/// The nearest folder at or above `start` that holds `book.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Runs the pipeline up to the in-memory output, without writing anything.
+pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let config = config::load(root)?;
+    let theme = theme::load(root, &config)?;
+    let drafts = options.drafts || config.drafts;
+    let sources = source::load(root, &config, drafts)?;
+    let mut site = site::build(&config, sources)?;
+
+    // Markdown needs the URLs of all pages and the shortcode templates, not each
+    // other's HTML, so every page renders in parallel.
+    let rendered: Vec<markdown::Rendered> = {
+        let renderer = render::Renderer::new(&site, &config, &theme);
+        let env = render::SiteEnv {
+            renderer: &renderer,
+        };
+        site.pages
+            .par_iter()
+            .map(|page| {
+                markdown::render(
+                    &markdown::Input {
+                        text: page.source.body(),
+                        rel: &page.source.rel,
+                        url: &page.url,
+                    },
+                    &env,
+                )
+            })
+            .collect()
+    };
+    let mut diags = Diagnostics::default();
+    for (page, rendered) in site.pages.iter_mut().zip(rendered) {
+        diags.extend(rendered.diagnostics(&page.source));
+        page.rendered = rendered;
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let renderer = render::Renderer::new(&site, &config, &theme);
+    let output = renderer.render(root)?;
+    diags.extend(site.check_links(&|path| output.contains(path)));
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut warnings = site.warnings.clone();
+    warnings.extend(diags);
+    let decks = site
+        .pages
+        .iter()
+        .filter(|p| p.kind() == source::Kind::Deck)
+        .count();
+    Ok(Built {
+        pages: site.nodes.len(),
+        decks,
+        output,
+        warnings,
+        config,
+    })
+}
+
+/// The build folder for `options`, checked: it may not hold the project or its sources.
+pub fn build_dir(
+    root: &Path,
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<PathBuf, Diagnostics> {
+    let dir = root.join(options.dest.as_ref().unwrap_or(&config.build_dir));
+    let absolute = absolute_path(&dir);
+    let root_abs = absolute_path(root);
+    let protected = [
+        (root_abs.clone(), "the project"),
+        (absolute_path(&root.join(&config.src)), "the content folder"),
+        (absolute_path(&root.join("static")), "the static folder"),
+        (absolute_path(&root.join("themes")), "the themes folder"),
+    ];
+    for (path, what) in protected {
+        if path.starts_with(&absolute) || absolute.starts_with(&path) && path != root_abs {
+            let mut diags = Diagnostics::default();
+            diags.push(
+                Diagnostic::error(CONFIG_FILE, 0, 0, format!("refusing build folder '{}' (it would hold or replace {what})", absolute.display()))
+                    .with_hint("set `build-dir` under [build] (or --dest) to a folder of its own, such as \"site\""),
+            );
+            return Err(diags);
+        }
+    }
+    Ok(dir)
+}
+
+/// An absolute, normalised path, resolving symlinks of the part that exists.
+fn absolute_path(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        if name == ".." {
+            resolved.pop();
+        } else if name != "." {
+            resolved.push(name);
+        }
+    }
+    resolved
+}
+
+/// `buyin build`: generates the site and publishes it atomically.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Diagnostics> {
+    let config = config::load(root)?;
+    let dir = build_dir(root, &config, options)?;
+    let built = generate(root, options)?;
+    output::publish(&built.output, &dir).map_err(|e| {
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error(
+            &dir,
+            0,
+            0,
+            format!("cannot write the build folder ({e})"),
+        ));
+        diags
+    })?;
+    Ok((built, dir))
+}
+
+/// `buyin check`: every check of `build` plus the external-resource audit; writes nothing.
+pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Diagnostics> {
+    let built = generate(root, options)?;
+    let mut findings = built.warnings;
+    findings.extend(audit::external_resources(&built.output));
+    Ok(findings)
+}

@@ -1,0 +1,316 @@
+//! The `buyin` command line: parses arguments, calls the library, prints diagnostics
+//! and exits 0 (success), 1 (content or build errors) or 2 (usage errors).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use buyin::diag::{Diagnostic, Diagnostics, Severity};
+use buyin::{BuildOptions, scaffold};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "buyin",
+    version,
+    about = "Build awareness-training sites and slide decks from Markdown"
+)]
+struct Cli {
+    /// Run as if started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more about what happens
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site and its decks
+    Build {
+        /// Build into DIR instead of [build] build-dir
+        #[arg(long, value_name = "DIR")]
+        dest: Option<PathBuf>,
+        /// Include drafts
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build, serve and rebuild on every change, reloading open pages
+    Serve {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the browser
+        #[arg(long)]
+        open: bool,
+        /// Include drafts
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Run every check of `build` plus the external-resource audit; writes nothing
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Include drafts
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new content file from the kind's archetype
+    New {
+        /// page, argument, case, deck or stage
+        kind: String,
+        /// Title of the new file; the file name is its slug
+        title: String,
+    },
+    /// Scaffold a new project
+    Init {
+        /// Folder for the project (default: the current folder)
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Where messages go and how many.
+struct Reporter {
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Reporter {
+    fn info(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    fn detail(&self, message: impl AsRef<str>) {
+        if self.verbose {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            if d.severity == Severity::Error || !self.quiet {
+                eprintln!("{d}");
+            }
+        }
+    }
+
+    fn failure(&self, diags: &Diagnostics) -> ExitCode {
+        self.diagnostics(&diags.sorted());
+        let errors = diags.error_count();
+        eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
+        ExitCode::from(1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let reporter = Reporter {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let start = match &cli.dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    if let Command::Init { dir } = &cli.command {
+        let target = match dir {
+            Some(dir) if dir.is_absolute() => dir.clone(),
+            Some(dir) => start.join(dir),
+            None => start.clone(),
+        };
+        return init(&target, &reporter);
+    }
+    if !start.is_dir() {
+        eprintln!("error: '{}' is not a folder", start.display());
+        return ExitCode::from(2);
+    }
+    let Some(root) = buyin::find_root(&start) else {
+        eprintln!(
+            "error: no book.toml in '{}' or any folder above it\n  hint: run `buyin init` to create a project, or pass -C DIR",
+            start.display()
+        );
+        return ExitCode::from(2);
+    };
+    reporter.detail(format!("project root: {}", root.display()));
+    match cli.command {
+        Command::Build { dest, drafts } => build(&root, BuildOptions { dest, drafts }, &reporter),
+        Command::Check { format, drafts } => check(
+            &root,
+            BuildOptions { dest: None, drafts },
+            format,
+            &reporter,
+        ),
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let options = buyin::serve::ServeOptions {
+                port,
+                bind,
+                open,
+                build: BuildOptions { dest: None, drafts },
+                quiet: reporter.quiet,
+            };
+            match buyin::serve::serve(&root, &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.is_usage() { 2 } else { 1 })
+                }
+            }
+        }
+        Command::New { kind, title } => new(&root, &kind, &title, &reporter),
+        Command::Init { .. } => unreachable!("handled above"),
+    }
+}
+
+fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
+    let started = Instant::now();
+    let progress = std::io::stderr().is_terminal() && !reporter.quiet;
+    if progress {
+        eprint!("building…\r");
+    }
+    match buyin::build(root, &options) {
+        Ok((built, dir)) => {
+            reporter.diagnostics(&built.warnings);
+            reporter.info(format!(
+                "built {} pages and {} decks into {} in {} ms",
+                built.pages,
+                built.decks,
+                dir.strip_prefix(root).unwrap_or(&dir).display(),
+                started.elapsed().as_millis()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(diags) => reporter.failure(&diags),
+    }
+}
+
+fn check(root: &Path, options: BuildOptions, format: Format, reporter: &Reporter) -> ExitCode {
+    let (findings, ok) = match buyin::check(root, &options) {
+        Ok(findings) => (findings, true),
+        Err(diags) => (diags.sorted(), false),
+    };
+    if format == Format::Json {
+        let errors = findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let report = serde_json::json!({
+            "ok": ok,
+            "errors": errors,
+            "warnings": findings.len() - errors,
+            "diagnostics": findings,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        return if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+    reporter.diagnostics(&findings);
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    if ok {
+        reporter.info(format!(
+            "check passed: 0 errors, {warnings} warning{}",
+            if warnings == 1 { "" } else { "s" }
+        ));
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
+        ExitCode::from(1)
+    }
+}
+
+fn new(root: &Path, kind: &str, title: &str, reporter: &Reporter) -> ExitCode {
+    let config = match buyin::config::load(root) {
+        Ok(config) => config,
+        Err(diags) => return reporter.failure(&diags),
+    };
+    match scaffold::new_content(root, &config, kind, title, &today()) {
+        Ok(path) => {
+            reporter.info(format!("created {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if scaffold::KINDS.contains(&kind) {
+                1
+            } else {
+                2
+            })
+        }
+    }
+}
+
+fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
+    match scaffold::init(dir) {
+        Ok(files) => {
+            for file in &files {
+                reporter.detail(format!("wrote {}", file.display()));
+            }
+            reporter.info(format!(
+                "created a buyin project in {} ({} files); next: buyin -C {} serve",
+                dir.display(),
+                files.len(),
+                dir.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, for archetypes.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

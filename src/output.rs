@@ -1,0 +1,173 @@
+//! [`Output`]: the built site as a sorted map of path -> bytes, and its publication.
+//!
+//! Rendering fills an `Output` in memory; nothing touches the build folder until
+//! [`publish`] writes a staging folder beside it and swaps it in with renames, so a
+//! failed build leaves the previous site as it was.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The content of one output file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blob {
+    Bytes(Vec<u8>),
+    /// A file copied verbatim from the project (static files), read when written.
+    Copy(PathBuf),
+}
+
+/// Every file of a build, by path relative to the build root (`/`-separated).
+#[derive(Debug, Default, Clone)]
+pub struct Output {
+    pub files: BTreeMap<String, Blob>,
+}
+
+impl Output {
+    /// Adds or replaces a file.
+    pub fn insert(&mut self, path: impl Into<String>, blob: Blob) {
+        self.files.insert(path.into(), blob);
+    }
+
+    /// Whether the output has a file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// The bytes of a file, reading copies from disk.
+    pub fn read(&self, path: &str) -> Option<io::Result<Vec<u8>>> {
+        self.files.get(path).map(|blob| match blob {
+            Blob::Bytes(bytes) => Ok(bytes.clone()),
+            Blob::Copy(source) => std::fs::read(source),
+        })
+    }
+}
+
+/// Writes `output` to `dir` atomically: into a staging folder beside `dir`, which then
+/// replaces `dir`. The previous folder is removed only after the swap.
+pub fn publish(output: &Output, dir: &Path) -> io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let staging = parent.join(format!(".{name}.buyin-staging-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.buyin-old-{}", std::process::id()));
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover)?;
+        }
+    }
+    if let Err(e) = write_all(output, &staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let had_previous = dir.exists();
+    if had_previous {
+        std::fs::rename(dir, &old)?;
+    }
+    if let Err(e) = std::fs::rename(&staging, dir) {
+        if had_previous {
+            let _ = std::fs::rename(&old, dir);
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if had_previous {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+fn write_all(output: &Output, dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(dir)?;
+    let mut folders: Vec<PathBuf> = output
+        .files
+        .keys()
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        std::fs::create_dir_all(folder)?;
+    }
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(path, blob)| write_one(&dir.join(path), blob))
+}
+
+fn write_one(target: &Path, blob: &Blob) -> io::Result<()> {
+    match blob {
+        Blob::Bytes(bytes) => std::fs::write(target, bytes),
+        Blob::Copy(source) => std::fs::copy(source, target).map(|_| ()),
+    }
+}
+
+/// Brings `dir` in line with `output`, touching only files whose bytes changed and
+/// removing files that are no longer built. Used by `serve` after a rebuild; returns the
+/// paths that changed.
+pub fn sync(output: &Output, previous: Option<&Output>, dir: &Path) -> io::Result<Vec<String>> {
+    let Some(previous) = previous.filter(|_| dir.is_dir()) else {
+        publish(output, dir)?;
+        return Ok(output.files.keys().cloned().collect());
+    };
+    let mut changed = Vec::new();
+    for (path, blob) in &output.files {
+        if previous.files.get(path) != Some(blob)
+            || matches!(blob, Blob::Copy(_)) && !dir.join(path).exists()
+        {
+            let target = dir.join(path);
+            if let Some(folder) = target.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            write_one(&target, blob)?;
+            changed.push(path.clone());
+        }
+    }
+    for path in previous
+        .files
+        .keys()
+        .filter(|p| !output.files.contains_key(*p))
+    {
+        let target = dir.join(path);
+        if target.is_file() {
+            std::fs::remove_file(&target)?;
+        }
+        changed.push(path.clone());
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publish_replaces_the_folder_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("site");
+        let mut first = Output::default();
+        first.insert("a/index.html", Blob::Bytes(b"eins".to_vec()));
+        first.insert("alt.html", Blob::Bytes(b"alt".to_vec()));
+        publish(&first, &dir).expect("first");
+        let mut second = Output::default();
+        second.insert("a/index.html", Blob::Bytes(b"zwei".to_vec()));
+        publish(&second, &dir).expect("second");
+        assert_eq!(
+            std::fs::read(dir.join("a/index.html")).expect("read"),
+            b"zwei"
+        );
+        assert!(!dir.join("alt.html").exists());
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("site")]);
+    }
+}

@@ -1,0 +1,1012 @@
+//! The model -> files: one job per output file, rendered in parallel through Tera into
+//! an in-memory [`Output`].
+//!
+//! Every link in a page is relative (`root` + root-relative URL + `index.html`), so the
+//! site works from `file://`, a file share or any sub-path. Shortcodes render here too,
+//! through the theme's `shortcodes/` templates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::config::Config;
+use crate::deck::{self, Slide};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::markdown::{self, Env, escape};
+use crate::output::{Blob, Output};
+use crate::search::{self, SearchDoc};
+use crate::shortcode::{Arg, Call};
+use crate::site::{Node, NodeKind, Site};
+use crate::source::{Kind, KindData};
+use crate::theme::{Theme, template_diagnostic};
+
+/// How many children of an open navigation section are listed on every page; beyond
+/// that a link leads to the section, which keeps each page's navigation bounded.
+const NAV_CHILDREN_LIMIT: usize = 60;
+
+/// Everything rendering needs, shared by all jobs.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    strings: Value,
+    config_value: Value,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares the values every page shares.
+    pub fn new(site: &'a Site, config: &'a Config, theme: &'a Theme) -> Self {
+        let logo = config.brand.logo.as_ref().map(|logo| logo_url(logo));
+        let config_value = json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "authors": config.authors,
+            "base_url": config.base_url,
+            "brand": {"name": config.brand.name, "logo": logo, "primary": config.brand.primary, "accent": config.brand.accent},
+            "slides": {"width": config.slides.width, "height": config.slides.height, "aspect": config.slides.aspect},
+            "roadmap": {"path": config.roadmap.path, "title": config.roadmap.title},
+        });
+        let strings = serde_json::to_value(&theme.strings).unwrap_or(Value::Null);
+        Renderer {
+            site,
+            config,
+            theme,
+            strings,
+            config_value,
+        }
+    }
+
+    /// A UI string of the configured language.
+    pub fn string(&self, key: &str) -> String {
+        self.theme
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn kind_label(&self, kind: Kind) -> String {
+        self.string(&format!("kind_{}", kind.name()))
+    }
+
+    fn base_context(&self, url: &str) -> Context {
+        let mut context = Context::new();
+        context.insert("root", &markdown::root_prefix(url));
+        context.insert("config", &self.config_value);
+        context.insert("strings", &self.strings);
+        context
+    }
+
+    fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.theme.tera.render(name, context).map_err(|e| {
+            let origin = self
+                .theme
+                .files
+                .get(&format!("templates/{name}"))
+                .and_then(|f| f.origin.clone());
+            let shown = origin.unwrap_or_else(|| format!("themes/default/templates/{name}").into());
+            template_diagnostic(&shown, &e)
+        })
+    }
+
+    /// Renders the whole site into an [`Output`].
+    pub fn render(&self, root: &Path) -> Result<Output, Diagnostics> {
+        let mut jobs: Vec<Job> = (0..self.site.nodes.len()).map(Job::Node).collect();
+        for (i, page) in self.site.pages.iter().enumerate() {
+            if page.kind() == Kind::Deck {
+                jobs.push(Job::Slides(i));
+            }
+        }
+        for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
+            if matches!(
+                taxonomy.taxonomy.key.as_str(),
+                "stakeholders" | "departments"
+            ) {
+                jobs.extend((0..taxonomy.terms.len()).map(|n| Job::AudienceSlides(t, n)));
+            }
+        }
+        jobs.extend([
+            Job::Print,
+            Job::NotFound,
+            Job::Sitemap,
+            Job::SearchIndex,
+            Job::QaIndex,
+        ]);
+        let results: Vec<JobResult> = jobs.par_iter().map(|job| self.job(job)).collect();
+        let mut output = Output::default();
+        let mut diags = Diagnostics::default();
+        for result in results {
+            match result {
+                Ok(Some((path, bytes))) => output.insert(path, Blob::Bytes(bytes)),
+                Ok(None) => {}
+                Err(diagnostic) => diags.push(diagnostic),
+            }
+        }
+        for (path, file) in self.theme.assets() {
+            output.insert(format!("assets/{path}"), Blob::Bytes(file.bytes.clone()));
+        }
+        output.insert(
+            "assets/highlight.css",
+            Blob::Bytes(markdown::highlight_css().into_bytes()),
+        );
+        copy_tree(&root.join("static"), "", &mut output, &|_| true);
+        copy_tree(&root.join(&self.config.src), "", &mut output, &|p| {
+            p.extension().is_none_or(|e| e != "md")
+        });
+        if let Some(logo) = &self.config.brand.logo {
+            if !logo.starts_with("static") {
+                output.insert(logo_url(logo), Blob::Copy(root.join(logo)));
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(output)
+        }
+    }
+
+    fn job(&self, job: &Job) -> JobResult {
+        Ok(Some(match *job {
+            Job::Node(n) => {
+                let node = &self.site.nodes[n];
+                (
+                    format!("{}index.html", node.url),
+                    self.node_page(n)?.into_bytes(),
+                )
+            }
+            Job::Slides(p) => {
+                let page = &self.site.pages[p];
+                let slides = self.page_slides(p);
+                let KindData::Deck(meta) = &page.source.front.kind else {
+                    return Ok(None);
+                };
+                let url = format!("{}slides/", page.url);
+                let html = self.slides_page(
+                    &url,
+                    page.title(),
+                    &slides,
+                    meta.duration,
+                    meta.incremental,
+                    &page.url,
+                )?;
+                (format!("{url}index.html"), html.into_bytes())
+            }
+            Job::AudienceSlides(t, n) => {
+                let term = &self.site.taxonomies[t].terms[n];
+                let slides = self.audience_slides(t, n);
+                let url = format!("{}slides/", term.url);
+                let html = self.slides_page(&url, &term.name, &slides, None, false, &term.url)?;
+                (format!("{url}index.html"), html.into_bytes())
+            }
+            Job::Print => ("print.html".to_string(), self.print_page()?.into_bytes()),
+            Job::NotFound => {
+                let mut context = self.base_context("");
+                context.insert("nav", &self.nav(None));
+                context.insert("page", &json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
+                (
+                    "404.html".to_string(),
+                    self.render_template("404.html", &context)?.into_bytes(),
+                )
+            }
+            Job::Sitemap => {
+                if self.config.base_url.is_empty() {
+                    return Ok(None);
+                }
+                ("sitemap.xml".to_string(), self.sitemap().into_bytes())
+            }
+            Job::SearchIndex => (
+                "assets/search-index.js".to_string(),
+                self.search_index().into_bytes(),
+            ),
+            Job::QaIndex => (
+                "assets/qa-index.js".to_string(),
+                self.qa_index().into_bytes(),
+            ),
+        }))
+    }
+
+    /// The slides of a deck page.
+    pub fn page_slides(&self, page: usize) -> Vec<Slide> {
+        let strings = |key: &str| self.string(key);
+        deck::split(&self.site.pages[page].rendered.blocks, &|call| {
+            deck::expand(self.site, call, &strings)
+        })
+    }
+
+    fn audience_slides(&self, t: usize, n: usize) -> Vec<Slide> {
+        let taxonomy = &self.site.taxonomies[t];
+        let term = &taxonomy.terms[n];
+        let strings = |key: &str| self.string(key);
+        let mut slides = vec![Slide {
+            html: format!(
+                "<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n",
+                escape(&term.name),
+                escape(&format!(
+                    "{} · {}",
+                    self.config.title, self.config.brand.name
+                ))
+            ),
+            notes: String::new(),
+            class: "title".into(),
+        }];
+        if let Some(&node) = self.site.by_url.get(&term.url) {
+            if let Some(intro) = self.site.nodes[node].intro {
+                slides.extend(deck::split(
+                    &self.site.pages[intro].rendered.blocks,
+                    &|call| deck::expand(self.site, call, &strings),
+                ));
+            }
+        }
+        for &p in &term.pages {
+            if self.site.pages[p].kind() == Kind::Argument {
+                slides.extend(deck::argument_slides(self.site, p, &strings));
+            }
+        }
+        for &p in &term.pages {
+            if self.site.pages[p].kind() == Kind::Case {
+                slides.extend(deck::case_slide(self.site, p));
+            }
+        }
+        slides
+    }
+
+    fn slides_page(
+        &self,
+        url: &str,
+        title: &str,
+        slides: &[Slide],
+        duration: Option<u32>,
+        incremental: bool,
+        page_url: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut context = self.base_context(url);
+        let slides: Vec<Value> = slides
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                // Relative links inside slides were written for the deck's page, one level up.
+                json!({"number": i + 1, "html": rebase(&s.html), "notes": rebase(&s.notes), "class": s.class})
+            })
+            .collect();
+        context.insert(
+            "deck",
+            &json!({
+                "title": title,
+                "slides": slides,
+                "duration": duration,
+                "incremental": incremental,
+                "page_url": page_url,
+                "url": url,
+            }),
+        );
+        self.render_template("slides.html", &context)
+    }
+
+    fn node_page(&self, n: usize) -> Result<String, Diagnostic> {
+        let node = &self.site.nodes[n];
+        let mut context = self.base_context(&node.url);
+        context.insert("nav", &self.nav(Some(n)));
+        context.insert("breadcrumbs", &self.breadcrumbs(n));
+        let position = self.site.order.iter().position(|&o| o == n);
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| self.site.order.get(i))
+                .map(|&o| self.link(&self.site.nodes[o]))
+        };
+        context.insert("prev", &neighbour(position.and_then(|p| p.checked_sub(1))));
+        context.insert("next", &neighbour(position.map(|p| p + 1)));
+        let content_page = match node.kind {
+            NodeKind::Page(p) => Some(p),
+            _ => node.intro,
+        };
+        let mut page = match content_page {
+            Some(p) => self.page_value(p),
+            None => {
+                json!({"title": node.title, "url": node.url, "kind": "page", "content": "", "toc": []})
+            }
+        };
+        page["title"] = json!(node.title);
+        page["url"] = json!(node.url);
+        page["children"] = json!(
+            node.children
+                .iter()
+                .map(|&c| self.link(&self.site.nodes[c]))
+                .collect::<Vec<_>>()
+        );
+        let template = match node.kind {
+            NodeKind::Page(p) => match self.site.pages[p].kind() {
+                Kind::Page => "page.html",
+                Kind::Argument => "argument.html",
+                Kind::Case => "case.html",
+                Kind::Deck => "deck.html",
+                Kind::Stage => "stage.html",
+            },
+            NodeKind::Section => "page.html",
+            NodeKind::TaxonomyIndex(t) => {
+                context.insert("taxonomy", &self.taxonomy_value(t));
+                "taxonomy.html"
+            }
+            NodeKind::Term(t, term) => {
+                context.insert("term", &self.term_value(t, term));
+                "term.html"
+            }
+            NodeKind::Roadmap => {
+                let stages: Vec<Value> = self
+                    .site
+                    .stages
+                    .iter()
+                    .map(|&s| self.page_value(s))
+                    .collect();
+                context.insert("stages", &stages);
+                "roadmap.html"
+            }
+        };
+        context.insert("page", &page);
+        self.render_template(template, &context)
+    }
+
+    fn link(&self, node: &Node) -> Value {
+        let mut link = json!({"title": node.title, "url": node.url});
+        let page = match node.kind {
+            NodeKind::Page(p) => Some(p),
+            _ => node.intro,
+        };
+        if let Some(p) = page {
+            let page = &self.site.pages[p];
+            link["kind"] = json!(page.kind().name());
+            link["description"] = json!(page.source.front.description);
+            if let KindData::Argument(argument) = &page.source.front.kind {
+                link["objection"] = json!(argument.objection);
+            }
+        }
+        link
+    }
+
+    fn page_link(&self, p: usize) -> Value {
+        let page = &self.site.pages[p];
+        let mut link = json!({
+            "title": page.title(),
+            "url": page.url,
+            "kind": page.kind().name(),
+            "description": page.source.front.description,
+        });
+        match &page.source.front.kind {
+            KindData::Argument(argument) => link["objection"] = json!(argument.objection),
+            KindData::Case(case) => link["organization"] = json!(case.organization),
+            KindData::Deck(meta) => link["duration"] = json!(meta.duration),
+            _ => {}
+        }
+        link
+    }
+
+    fn page_value(&self, p: usize) -> Value {
+        let page = &self.site.pages[p];
+        let front = &page.source.front;
+        let taxonomies: Vec<Value> = self
+            .site
+            .taxonomies
+            .iter()
+            .filter_map(|taxonomy| {
+                let names = front.taxonomies.get(&taxonomy.taxonomy.key)?;
+                let terms: Vec<Value> = names
+                    .iter()
+                    .filter_map(|name| {
+                        let slug = crate::slug::slugify(name);
+                        taxonomy.terms.iter().find(|t| t.slug == slug).map(|t| json!({"name": t.name, "url": t.url}))
+                    })
+                    .collect();
+                (!terms.is_empty()).then(|| json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "terms": terms}))
+            })
+            .collect();
+        let toc: Vec<&markdown::Heading> = page
+            .rendered
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .collect();
+        let mut value = json!({
+            "title": front.title,
+            "description": front.description,
+            "url": page.url,
+            "kind": page.kind().name(),
+            "kind_label": self.kind_label(page.kind()),
+            "content": page.rendered.html(),
+            "toc": toc,
+            "date": front.date,
+            "weight": front.weight,
+            "taxonomies": taxonomies,
+            "source_path": display_path(&page.source.path),
+        });
+        match &front.kind {
+            KindData::Page => {}
+            KindData::Argument(argument) => {
+                value["objection"] = json!(argument.objection);
+                value["evidence"] = json!(
+                    argument
+                        .evidence
+                        .iter()
+                        .filter_map(|path| self
+                            .site
+                            .by_rel
+                            .get(path.trim_start_matches("./").trim_start_matches('/')))
+                        .map(|&e| self.case_value(e))
+                        .collect::<Vec<_>>()
+                );
+            }
+            KindData::Case(_) => {
+                let case = self.case_value(p);
+                for key in [
+                    "organization",
+                    "industry",
+                    "size",
+                    "year",
+                    "metrics",
+                    "source",
+                    "chart",
+                ] {
+                    value[key] = case[key].clone();
+                }
+            }
+            KindData::Deck(meta) => {
+                let slides = self.page_slides(p);
+                value["duration"] = json!(meta.duration);
+                value["incremental"] = json!(meta.incremental);
+                value["slides_url"] = json!(format!("{}slides/", page.url));
+                value["slides"] = json!(slides);
+                if let Some((t, n)) = meta
+                    .audience
+                    .as_deref()
+                    .and_then(|a| self.site.audience_term(a))
+                {
+                    let term = &self.site.taxonomies[t].terms[n];
+                    value["audience"] = json!({"name": term.name, "url": term.url});
+                }
+            }
+            KindData::Stage(stage) => {
+                value["stage"] = json!(stage.stage);
+                value["effort"] = json!(stage.effort);
+                value["goals"] = json!(stage.goals);
+            }
+        }
+        value
+    }
+
+    fn case_value(&self, p: usize) -> Value {
+        let page = &self.site.pages[p];
+        let mut value = self.page_link(p);
+        if let KindData::Case(case) = &page.source.front.kind {
+            value["industry"] = json!(case.industry);
+            value["size"] = json!(case.size);
+            value["year"] = json!(case.year);
+            value["metrics"] = json!(case.metrics);
+            value["source"] = json!(case.source);
+            value["chart"] = json!(crate::chart::metrics_chart(
+                &case.metrics,
+                &format!("{}: {}", self.string("metrics"), page.title())
+            ));
+        }
+        value
+    }
+
+    fn counts(&self, pages: &[usize]) -> Value {
+        let mut counts = BTreeMap::new();
+        for kind in ["argument", "case", "deck", "page", "stage"] {
+            counts.insert(kind, 0usize);
+        }
+        for &p in pages {
+            *counts.entry(self.site.pages[p].kind().name()).or_default() += 1;
+        }
+        json!(counts)
+    }
+
+    fn taxonomy_value(&self, t: usize) -> Value {
+        let taxonomy = &self.site.taxonomies[t];
+        let audience = matches!(
+            taxonomy.taxonomy.key.as_str(),
+            "stakeholders" | "departments"
+        );
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|term| json!({"name": term.name, "url": term.url, "count": term.pages.len(), "counts": self.counts(&term.pages), "slides_url": audience.then(|| format!("{}slides/", term.url))}))
+            .collect();
+        json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "url": taxonomy.url, "terms": terms})
+    }
+
+    fn term_value(&self, t: usize, n: usize) -> Value {
+        let taxonomy = &self.site.taxonomies[t];
+        let term = &taxonomy.terms[n];
+        let audience = matches!(
+            taxonomy.taxonomy.key.as_str(),
+            "stakeholders" | "departments"
+        );
+        let groups: Vec<Value> = [Kind::Argument, Kind::Case, Kind::Deck, Kind::Stage, Kind::Page]
+            .into_iter()
+            .filter_map(|kind| {
+                let items: Vec<Value> = term.pages.iter().filter(|&&p| self.site.pages[p].kind() == kind).map(|&p| self.page_link(p)).collect();
+                (!items.is_empty()).then(|| json!({"kind": kind.name(), "label": self.string(&format!("group_{}", kind.name())), "items": items}))
+            })
+            .collect();
+        json!({
+            "name": term.name,
+            "url": term.url,
+            "taxonomy": {"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "url": taxonomy.url},
+            "groups": groups,
+            "counts": self.counts(&term.pages),
+            "slides_url": audience.then(|| format!("{}slides/", term.url)),
+        })
+    }
+
+    /// The sidebar: top-level entries, with the sections on the way to `current` open.
+    fn nav(&self, current: Option<usize>) -> Vec<Value> {
+        let mut open = Vec::new();
+        let mut cursor = current;
+        while let Some(n) = cursor {
+            open.push(n);
+            cursor = self.site.nodes[n].parent;
+        }
+        let root = self.site.by_url.get("").copied();
+        let mut top: Vec<usize> = root.map(|r| vec![r]).unwrap_or_default();
+        match root {
+            Some(r) => top.extend(self.site.nodes[r].children.iter().copied()),
+            None => top.extend(
+                (0..self.site.nodes.len()).filter(|&i| self.site.nodes[i].parent.is_none()),
+            ),
+        }
+        top.iter()
+            .map(|&n| self.nav_item(n, current, &open, n == root.unwrap_or(usize::MAX)))
+            .collect()
+    }
+
+    fn nav_item(&self, n: usize, current: Option<usize>, open: &[usize], is_home: bool) -> Value {
+        let node = &self.site.nodes[n];
+        let is_open = !is_home && open.contains(&n);
+        let children: Vec<Value> = if is_open {
+            node.children
+                .iter()
+                .take(NAV_CHILDREN_LIMIT)
+                .map(|&c| self.nav_item(c, current, open, false))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        json!({
+            "title": node.title,
+            "url": node.url,
+            "current": Some(n) == current,
+            "open": is_open,
+            "has_children": !is_home && !node.children.is_empty(),
+            "more": is_open && node.children.len() > NAV_CHILDREN_LIMIT,
+            "children": children,
+        })
+    }
+
+    fn breadcrumbs(&self, n: usize) -> Vec<Value> {
+        let mut crumbs = Vec::new();
+        let mut cursor = self.site.nodes[n].parent;
+        while let Some(p) = cursor {
+            let node = &self.site.nodes[p];
+            crumbs.push(json!({"title": node.title, "url": node.url}));
+            cursor = node.parent;
+        }
+        crumbs.reverse();
+        crumbs
+    }
+
+    fn print_page(&self) -> Result<String, Diagnostic> {
+        let mut context = self.base_context("");
+        let pages: Vec<Value> = self
+            .site
+            .order
+            .iter()
+            .filter_map(|&n| {
+                let node = &self.site.nodes[n];
+                let p = match node.kind {
+                    NodeKind::Page(p) => p,
+                    _ => node.intro?,
+                };
+                let mut value = self.page_value(p);
+                value["content"] = json!(rebase_print(
+                    value["content"].as_str().unwrap_or_default(),
+                    &node.url
+                ));
+                value["anchor"] = json!(format!("page-{}", crate::slug::slugify(&node.url)));
+                Some(value)
+            })
+            .collect();
+        context.insert("pages", &pages);
+        context.insert(
+            "page",
+            &json!({"title": self.config.title, "url": "print.html", "kind": "page"}),
+        );
+        self.render_template("print.html", &context)
+    }
+
+    fn sitemap(&self) -> String {
+        let mut urls: Vec<String> = self.site.nodes.iter().map(|n| n.url.clone()).collect();
+        urls.extend(
+            self.site
+                .pages
+                .iter()
+                .filter(|p| p.kind() == Kind::Deck)
+                .map(|p| format!("{}slides/", p.url)),
+        );
+        for taxonomy in &self.site.taxonomies {
+            if matches!(
+                taxonomy.taxonomy.key.as_str(),
+                "stakeholders" | "departments"
+            ) {
+                urls.extend(taxonomy.terms.iter().map(|t| format!("{}slides/", t.url)));
+            }
+        }
+        urls.sort();
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for url in urls {
+            xml.push_str(&format!(
+                "  <url><loc>{}/{}</loc></url>\n",
+                escape(&self.config.base_url),
+                escape(&url)
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+
+    fn search_index(&self) -> String {
+        let mut owned: Vec<(String, String, &'static str, String)> = Vec::new();
+        for node in &self.site.nodes {
+            let (kind, text) = match node.kind {
+                NodeKind::Page(p) => {
+                    let page = &self.site.pages[p];
+                    let mut text = page.rendered.text.clone();
+                    if let KindData::Argument(argument) = &page.source.front.kind {
+                        text = format!("{} {text}", argument.objection);
+                    }
+                    if let Some(description) = &page.source.front.description {
+                        text = format!("{description} {text}");
+                    }
+                    (page.kind().name(), text)
+                }
+                NodeKind::Term(..) => (
+                    "term",
+                    node.intro
+                        .map(|p| self.site.pages[p].rendered.text.clone())
+                        .unwrap_or_default(),
+                ),
+                _ => continue,
+            };
+            owned.push((node.url.clone(), node.title.clone(), kind, text));
+        }
+        let docs: Vec<SearchDoc> = owned
+            .iter()
+            .map(|(url, title, kind, text)| SearchDoc {
+                url,
+                title,
+                kind,
+                text,
+            })
+            .collect();
+        search::render_index(&docs)
+    }
+
+    fn qa_index(&self) -> String {
+        let items: Vec<Value> = self
+            .site
+            .pages
+            .iter()
+            .filter_map(|page| {
+                let KindData::Argument(argument) = &page.source.front.kind else { return None };
+                let front = &page.source.front;
+                Some(json!({
+                    "title": front.title,
+                    "objection": argument.objection,
+                    "stakeholders": front.taxonomies.get("stakeholders").cloned().unwrap_or_default(),
+                    "tags": front.taxonomies.get("tags").cloned().unwrap_or_default(),
+                    "url": page.url,
+                    "answer": rebase_qa(&page.rendered.html(), &page.url),
+                }))
+            })
+            .collect();
+        format!(
+            "window.BUYIN_QA = {};\n",
+            serde_json::to_string(&items).unwrap_or_else(|_| "[]".into())
+        )
+    }
+}
+
+/// A rendered file (path, bytes), nothing for a job that does not apply, or an error.
+type JobResult = Result<Option<(String, Vec<u8>)>, Diagnostic>;
+
+enum Job {
+    Node(usize),
+    Slides(usize),
+    AudienceSlides(usize, usize),
+    Print,
+    NotFound,
+    Sitemap,
+    SearchIndex,
+    QaIndex,
+}
+
+/// Where the logo lands in the output: files from `static/` keep their place below it.
+fn logo_url(logo: &Path) -> String {
+    let text = display_path(logo);
+    match text.strip_prefix("static/") {
+        Some(rest) => rest.to_string(),
+        None => format!(
+            "assets/brand/{}",
+            logo.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// Relative `href`/`src` values written for a page one folder up (a deck's slides live
+/// in `slides/` below its page).
+fn rebase(html: &str) -> String {
+    rewrite_relative(html, |link| format!("../{link}"))
+}
+
+/// Relative links of a page rebased to the print page at the root.
+fn rebase_print(html: &str, url: &str) -> String {
+    rewrite_relative(html, |link| {
+        markdown::normalize(url, link).unwrap_or_else(|| link.to_string())
+    })
+}
+
+/// Relative links of an argument rebased for the Q&A slide, which is shown inside a
+/// deck two folders below the root and resolves them against the root instead.
+fn rebase_qa(html: &str, url: &str) -> String {
+    rebase_print(html, url)
+}
+
+/// Applies `f` to every relative `href="…"` and `src="…"` value. Only our own generated
+/// HTML passes through here, whose attributes are always double-quoted.
+fn rewrite_relative(html: &str, f: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
+            .min();
+        let Some((i, len)) = next else { break };
+        let value_start = i + len;
+        out.push_str(&rest[..value_start]);
+        let Some(value_len) = rest[value_start..].find('"') else {
+            rest = &rest[value_start..];
+            break;
+        };
+        let value = &rest[value_start..value_start + value_len];
+        if value.starts_with('#')
+            || value.starts_with('/')
+            || markdown::is_external(value)
+            || value.is_empty()
+        {
+            out.push_str(value);
+        } else {
+            out.push_str(&f(value));
+        }
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn copy_tree(dir: &Path, prefix: &str, output: &mut Output, keep: &dyn Fn(&Path) -> bool) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() && keep(entry.path()) {
+            if let Ok(rel) = entry.path().strip_prefix(dir) {
+                output.insert(
+                    format!("{prefix}{}", display_path(rel)),
+                    Blob::Copy(entry.path().to_path_buf()),
+                );
+            }
+        }
+    }
+}
+
+/// The shortcode side of Markdown rendering: URLs of pages and the theme's templates.
+pub struct SiteEnv<'a> {
+    pub renderer: &'a Renderer<'a>,
+}
+
+const CALLOUT_KINDS: [&str; 3] = ["tip", "warning", "note"];
+
+impl Env for SiteEnv<'_> {
+    fn page_url(&self, rel: &str) -> Option<&str> {
+        let site = self.renderer.site;
+        site.by_rel.get(rel).map(|&i| site.pages[i].url.as_str())
+    }
+
+    fn shortcode(&self, call: &Call, body: Option<&str>, page_url: &str) -> Result<String, String> {
+        let r = self.renderer;
+        let name = call.name.as_str();
+        if !r.theme.has_shortcode(name) {
+            let known: Vec<&str> = r
+                .theme
+                .files
+                .keys()
+                .filter_map(|k| k.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+                .collect();
+            return Err(format!(
+                "unknown shortcode '{name}' (known: {})",
+                known.join(", ")
+            ));
+        }
+        let mut context = r.base_context(page_url);
+        for (key, value) in &call.args {
+            context.insert(key.as_str(), value);
+        }
+        context.insert("body", &body.unwrap_or_default());
+        context.insert(
+            "uid",
+            &format!("{}{}", crate::slug::slugify(page_url), call.span.start),
+        );
+        let allowed: &[&str] = match name {
+            "callout" => {
+                let kind = text_arg(call, "kind")?.unwrap_or("note");
+                if !CALLOUT_KINDS.contains(&kind) {
+                    return Err(format!(
+                        "callout kind '{kind}' is not one of {}",
+                        CALLOUT_KINDS.join(", ")
+                    ));
+                }
+                context.insert("kind", kind);
+                context.insert("title", &text_arg(call, "title")?);
+                &["kind", "title"]
+            }
+            "argument" | "case" => {
+                let path = text_arg(call, "path")?.ok_or_else(|| {
+                    format!("shortcode '{name}' needs path=\"…\" (relative to the content folder)")
+                })?;
+                let clean = path.trim_start_matches("./").trim_start_matches('/');
+                let &p = r
+                    .site
+                    .by_rel
+                    .get(clean)
+                    .ok_or_else(|| format!("shortcode '{name}': no content file '{path}'"))?;
+                let expected = if name == "argument" {
+                    Kind::Argument
+                } else {
+                    Kind::Case
+                };
+                if r.site.pages[p].kind() != expected {
+                    return Err(format!(
+                        "shortcode '{name}': '{path}' is a {}, not a {}",
+                        r.site.pages[p].kind().name(),
+                        expected.name()
+                    ));
+                }
+                let item = if name == "case" {
+                    r.case_value(p)
+                } else {
+                    r.page_link(p)
+                };
+                context.insert("item", &item);
+                &["path"]
+            }
+            "video" => {
+                let provider = text_arg(call, "provider")?.unwrap_or("youtube");
+                let id = text_arg(call, "id")?.ok_or("shortcode 'video' needs id=\"…\"")?;
+                if id.is_empty()
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    return Err(format!(
+                        "video id '{id}' may only hold letters, digits, '-' and '_'"
+                    ));
+                }
+                let embed = match provider {
+                    "youtube" => format!("https://www.youtube-nocookie.com/embed/{id}?autoplay=1"),
+                    "vimeo" => format!("https://player.vimeo.com/video/{id}?autoplay=1&dnt=1"),
+                    other => {
+                        return Err(format!("video provider '{other}' is not youtube or vimeo"));
+                    }
+                };
+                let host = if provider == "youtube" {
+                    "YouTube"
+                } else {
+                    "Vimeo"
+                };
+                context.insert("provider", provider);
+                context.insert("host", host);
+                context.insert("embed", &embed);
+                context.insert("title", &text_arg(call, "title")?.unwrap_or(host));
+                &["provider", "id", "title"]
+            }
+            "checklist" => {
+                context.insert("title", &text_arg(call, "title")?);
+                &["title"]
+            }
+            "quiz" => {
+                let question =
+                    text_arg(call, "question")?.ok_or("shortcode 'quiz' needs question=\"…\"")?;
+                let options: Vec<&str> = match call.args.get("options") {
+                    Some(Arg::List(items)) => items
+                        .iter()
+                        .map(|i| i.as_text().ok_or("quiz options must be text"))
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err("shortcode 'quiz' needs options=[\"…\", \"…\"]".into()),
+                };
+                if options.len() < 2 {
+                    return Err("a quiz needs at least two options".into());
+                }
+                let answer = match call.args.get("answer") {
+                    Some(Arg::Int(n)) if *n >= 1 && (*n as usize) <= options.len() => *n,
+                    _ => {
+                        return Err(format!(
+                            "quiz answer must be a number from 1 to {} (counting the options from 1)",
+                            options.len()
+                        ));
+                    }
+                };
+                context.insert("question", question);
+                context.insert("options", &options);
+                context.insert("answer", &answer);
+                &["question", "options", "answer"]
+            }
+            _ => &[],
+        };
+        if !allowed.is_empty() {
+            if let Some(unknown) = call.args.keys().find(|k| !allowed.contains(&k.as_str())) {
+                let hint = crate::diag::nearest(unknown, allowed.iter().copied())
+                    .map(|n| format!(" (did you mean '{n}'?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "shortcode '{name}' has no argument '{unknown}'{hint}"
+                ));
+            }
+        }
+        r.theme
+            .tera
+            .render(&format!("shortcodes/{name}.html"), &context)
+            .map_err(|e| {
+                let d = template_diagnostic(Path::new(&format!("shortcodes/{name}.html")), &e);
+                format!("shortcode '{name}': {}", d.message)
+            })
+    }
+}
+
+fn text_arg<'c>(call: &'c Call, key: &str) -> Result<Option<&'c str>, String> {
+    match call.args.get(key) {
+        None => Ok(None),
+        Some(Arg::Text(text)) => Ok(Some(text)),
+        Some(_) => Err(format!(
+            "argument '{key}' of shortcode '{}' must be text in quotes",
+            call.name
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_are_rebased_and_others_kept() {
+        let html = "<a href=\"../a/index.html\">x</a><img src=\"bild.png\"><a href=\"#t\">t</a><a href=\"https://x.org\">w</a>";
+        let out = rebase(html);
+        assert!(out.contains("href=\"../../a/index.html\""));
+        assert!(out.contains("src=\"../bild.png\""));
+        assert!(out.contains("href=\"#t\"") && out.contains("href=\"https://x.org\""));
+        assert_eq!(
+            rebase_print("<a href=\"../b/index.html\">", "a/x/"),
+            "<a href=\"a/b/index.html\">"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! `buyin new` and `buyin init`: new content files from archetypes, new projects.
+//!
+//! Archetypes are Markdown files with `{{ title }}` and `{{ date }}` placeholders in the
+//! theme's `archetypes/` folder; a project's own `archetypes/KIND.md` takes precedence.
+//! Neither command ever overwrites a file.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::slug::slugify;
+use crate::theme::DEFAULT_THEME;
+
+/// Kinds `buyin new` knows, with the folder each goes to.
+pub const KINDS: [&str; 5] = ["page", "argument", "case", "deck", "stage"];
+
+/// A scaffolding problem, shown to the user as it is.
+#[derive(Debug)]
+pub struct ScaffoldError(pub String);
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Writes a new content file of `kind` titled `title`; returns its path.
+pub fn new_content(
+    root: &Path,
+    config: &Config,
+    kind: &str,
+    title: &str,
+    today: &str,
+) -> Result<PathBuf, ScaffoldError> {
+    if !KINDS.contains(&kind) {
+        let hint = crate::diag::nearest(kind, KINDS)
+            .map(|n| format!(" (did you mean '{n}'?)"))
+            .unwrap_or_default();
+        return Err(ScaffoldError(format!(
+            "unknown kind '{kind}'{hint}; kinds are: {}",
+            KINDS.join(", ")
+        )));
+    }
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(ScaffoldError(format!(
+            "title '{title}' has no letters or digits to make a file name from"
+        )));
+    }
+    let german = config.language.starts_with("de");
+    let folder = match kind {
+        "argument" => if german { "argumente" } else { "arguments" }.to_string(),
+        "case" => if german { "praxis" } else { "cases" }.to_string(),
+        "deck" => if german { "vortraege" } else { "talks" }.to_string(),
+        "stage" => config.roadmap.path.clone(),
+        _ => String::new(),
+    };
+    let dir = root.join(&config.src).join(&folder);
+    let path = dir.join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(ScaffoldError(format!(
+            "{} already exists; choose another title",
+            path.strip_prefix(root).unwrap_or(&path).display()
+        )));
+    }
+    let template = archetype(root, kind)?;
+    let text = template
+        .replace("{{ title }}", &title.replace('"', "\\\""))
+        .replace("{{ date }}", today);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ScaffoldError(format!("cannot create {} ({e})", dir.display())))?;
+    std::fs::write(&path, text)
+        .map_err(|e| ScaffoldError(format!("cannot write {} ({e})", path.display())))?;
+    Ok(path.strip_prefix(root).unwrap_or(&path).to_path_buf())
+}
+
+fn archetype(root: &Path, kind: &str) -> Result<String, ScaffoldError> {
+    let own = root.join("archetypes").join(format!("{kind}.md"));
+    if own.is_file() {
+        return std::fs::read_to_string(&own)
+            .map_err(|e| ScaffoldError(format!("cannot read {} ({e})", own.display())));
+    }
+    let name = format!("archetypes/{kind}.md");
+    DEFAULT_THEME
+        .iter()
+        .find(|(path, _)| *path == name)
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or_else(|| ScaffoldError(format!("no archetype for kind '{kind}'")))
+}
+
+/// Files of a new project: path -> text.
+const STARTER: &[(&str, &str)] = &[
+    (CONFIG_FILE, include_str!("starter/book.toml")),
+    ("content/index.md", include_str!("starter/index.md")),
+    (
+        "content/argumente/kontrollverlust.md",
+        include_str!("starter/argument.md"),
+    ),
+    (
+        "content/praxis/beispiel.md",
+        include_str!("starter/case.md"),
+    ),
+    (
+        "content/vortraege/geschaeftsfuehrung.md",
+        include_str!("starter/deck.md"),
+    ),
+    (
+        "content/fahrplan/zuhoeren.md",
+        include_str!("starter/stage.md"),
+    ),
+    ("static/.gitkeep", ""),
+];
+
+/// Scaffolds a new project in `dir`; refuses a folder that already has a `book.toml`.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(ScaffoldError(format!(
+            "{} already holds a {CONFIG_FILE}; nothing was changed",
+            dir.display()
+        )));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in STARTER {
+        let path = dir.join(rel);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ScaffoldError(format!("cannot create {} ({e})", parent.display())))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| ScaffoldError(format!("cannot write {} ({e})", path.display())))?;
+        written.push(PathBuf::from(rel));
+    }
+    Ok(written)
+}

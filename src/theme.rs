@@ -1,0 +1,234 @@
+//! The theme: Tera templates, shortcode templates, static assets and UI strings.
+//!
+//! The default theme is embedded in the binary (see `build.rs`); a project's
+//! `themes/NAME/` overrides it file by file, so a project can replace one template and
+//! keep the rest. Templates are compiled once per build, before any content is read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::config::{CONFIG_FILE, Config, find_key};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// One file of the theme and where it came from.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub bytes: Vec<u8>,
+    /// The project file that overrides the embedded one, if any.
+    pub origin: Option<PathBuf>,
+}
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    /// Every file by its path within the theme (`templates/page.html`).
+    pub files: BTreeMap<String, ThemeFile>,
+    pub tera: Tera,
+    /// UI strings of the configured language.
+    pub strings: BTreeMap<String, String>,
+}
+
+impl Theme {
+    /// Static assets: path below `static/` -> file.
+    pub fn assets(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
+        self.files
+            .iter()
+            .filter_map(|(path, file)| path.strip_prefix("static/").map(|p| (p, file)))
+    }
+
+    /// Whether a shortcode template exists.
+    pub fn has_shortcode(&self, name: &str) -> bool {
+        self.files.contains_key(&format!("shortcodes/{name}.html"))
+    }
+
+    /// Text of a theme file, if it exists and is UTF-8.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files
+            .get(path)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    }
+}
+
+/// Loads the configured theme: embedded default files, then the project's overrides.
+pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut files: BTreeMap<String, ThemeFile> = DEFAULT_THEME
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                path.to_string(),
+                ThemeFile {
+                    bytes: bytes.to_vec(),
+                    origin: None,
+                },
+            )
+        })
+        .collect();
+    let dir = root.join("themes").join(&config.theme);
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    let origin = entry
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(entry.path())
+                        .to_path_buf();
+                    files.insert(
+                        rel,
+                        ThemeFile {
+                            bytes,
+                            origin: Some(origin),
+                        },
+                    );
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                    0,
+                    0,
+                    format!("cannot read theme file ({e})"),
+                )),
+            }
+        }
+    } else if config.theme != "default" {
+        let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+        let (line, col) = find_key(&text, "theme").unwrap_or((0, 0));
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!(
+                    "theme '{}' not found (no folder themes/{})",
+                    config.theme, config.theme
+                ),
+            )
+            .with_hint("create the folder or use theme = \"default\""),
+        );
+        return Err(diags);
+    }
+
+    let mut templates = Vec::new();
+    for (path, file) in &files {
+        let name = if let Some(name) = path.strip_prefix("templates/") {
+            name.to_string()
+        } else if path.starts_with("shortcodes/") {
+            path.clone()
+        } else {
+            continue;
+        };
+        let shown = file
+            .origin
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("themes/default/{path}")));
+        let Ok(text) = String::from_utf8(file.bytes.clone()) else {
+            diags.push(Diagnostic::error(
+                &shown,
+                0,
+                0,
+                "template is not valid UTF-8",
+            ));
+            continue;
+        };
+        // Each template alone first, so that a syntax error names its file; errors about
+        // missing parents or macros are left to the full set below.
+        if let Err(e) = Tera::default().add_raw_template(&name, &text) {
+            if e.to_string().starts_with("Failed to parse") {
+                diags.push(template_diagnostic(&shown, &e));
+                continue;
+            }
+        }
+        templates.push((name, text));
+    }
+    let mut tera = Tera::default();
+    if !diags.has_errors() {
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.push(template_diagnostic(Path::new("themes"), &e));
+        }
+    }
+    let strings = load_strings(&files, &config.language, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Theme {
+        files,
+        tera,
+        strings,
+    })
+}
+
+fn load_strings(
+    files: &BTreeMap<String, ThemeFile>,
+    language: &str,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    let primary = language.split(['-', '_']).next().unwrap_or(language);
+    let mut strings = BTreeMap::new();
+    // English first as the fallback for keys a translation lacks.
+    for lang in ["en", primary, language] {
+        let path = format!("strings/{lang}.toml");
+        let Some(file) = files.get(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        match toml::from_str::<BTreeMap<String, String>>(&text) {
+            Ok(map) => strings.extend(map),
+            Err(e) => {
+                let shown = file
+                    .origin
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(format!("themes/default/{path}")));
+                diags.push(crate::config::toml_diagnostic(
+                    &display_path(&shown),
+                    &text,
+                    &e,
+                ));
+            }
+        }
+    }
+    strings
+}
+
+/// A Tera error as a diagnostic, with the line from the parser's message when it has one.
+pub fn template_diagnostic(path: &Path, error: &tera::Error) -> Diagnostic {
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        chain.push('\n');
+        chain.push_str(&e.to_string());
+        source = e.source();
+    }
+    let (line, col) = chain
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let loc = rest.split_whitespace().next()?;
+            let (l, c) = loc.split_once(':')?;
+            Some((l.parse().ok()?, c.parse().ok()?))
+        })
+        .unwrap_or((0, 0));
+    let detail: Vec<&str> = chain
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with('|') && !l.starts_with("-->") && !l.starts_with('=')
+        })
+        .collect();
+    let message = detail
+        .last()
+        .copied()
+        .unwrap_or("template error")
+        .to_string();
+    Diagnostic::error(path, line, col, format!("template error ({message})"))
+}
