@@ -291,7 +291,7 @@ impl<'a> Renderer<'a> {
         let mut context = self.base_context(&node.url);
         context.insert("nav", &self.nav(Some(n)));
         context.insert("breadcrumbs", &self.breadcrumbs(n));
-        let position = self.site.order.iter().position(|&o| o == n);
+        let position = Some(self.site.position[n]);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| self.site.order.get(i))
                 .map(|&o| self.link(&self.site.nodes[o]))

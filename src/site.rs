@@ -93,6 +93,8 @@ pub struct Site {
     pub by_url: HashMap<String, usize>,
     /// Node indices in reading order (depth first), for previous/next.
     pub order: Vec<usize>,
+    /// Position of each node in `order`.
+    pub position: Vec<usize>,
     /// Problems that do not fail the build.
     pub warnings: Vec<Diagnostic>,
 }
@@ -354,6 +356,10 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
     if diags.has_errors() {
         return Err(diags);
     }
+    let mut position = vec![0; nodes.len()];
+    for (i, &n) in order.iter().enumerate() {
+        position[n] = i;
+    }
     Ok(Site {
         pages,
         by_rel,
@@ -362,6 +368,7 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
         nodes,
         by_url,
         order,
+        position,
         warnings: diags.sorted(),
     })
 }
