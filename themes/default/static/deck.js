@@ -480,6 +480,22 @@
 
   // ---------- Q&A: an answer slide inserted over the current slide ----------
 
+  // BUYIN_QA answers carry root-relative links ("praxis/x/index.html"); this
+  // deck sits below the root, so prefix them with data-root. Anchors, absolute
+  // paths and links with a scheme (https:, mailto:, data:) stay as they are.
+  function rootLinks(container) {
+    const relative = (v) => v && !/^(#|\/|[a-z][a-z0-9+.-]*:)/i.test(v);
+    container.querySelectorAll('[href], [src]').forEach((e) => {
+      ['href', 'src'].forEach((attr) => {
+        const v = e.getAttribute(attr);
+        if (relative(v)) e.setAttribute(attr, ROOT + v);
+      });
+    });
+    container.querySelectorAll('a[href]').forEach((a) => {
+      if (!a.getAttribute('href').startsWith('#')) a.target = '_blank';
+    });
+  }
+
   let qaSlide = null;
   function renderQa() {
     const entry = state.qa >= 0 ? QA[state.qa] : null;
@@ -498,8 +514,15 @@
     const quote = el('blockquote', 'deck-qa-objection', entry.objection || entry.title || '');
     const answer = el('div', 'deck-qa-answer');
     answer.innerHTML = entry.answer || '';
+    rootLinks(answer);
+    // Like the deck's own answer slides: the lead (up to the first h2/h3) goes
+    // on the slide, the whole answer into the notes for the presenter.
+    const notes = el('aside', 'notes');
+    notes.innerHTML = answer.innerHTML;
+    const cut = Array.from(answer.children).findIndex((c) => /^H[23]$/.test(c.tagName));
+    if (cut > 0) Array.from(answer.children).slice(cut).forEach((c) => c.remove());
     content.append(quote, answer);
-    qaSlide.appendChild(content);
+    qaSlide.append(content, notes);
     deckEl.insertBefore(qaSlide, chrome.progress);
     fit(qaSlide);
   }
@@ -654,7 +677,7 @@
       fitStage(upcoming.stage);
 
       const entry = state.qa >= 0 ? QA[state.qa] : null;
-      const source = entry ? null : slides[state.slide].querySelector('aside.notes');
+      const source = (entry ? qaSlide : slides[state.slide]).querySelector('aside.notes');
       notes.innerHTML = source ? source.innerHTML.trim() : '';
       if (entry && entry.url) {
         const a = el('a', null, T.qaOpen + ': ' + (entry.title || entry.url));
