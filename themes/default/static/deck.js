@@ -553,10 +553,29 @@
     return hits.sort((a, b) => b.score - a.score || a.i - b.i).slice(0, 10).map((h) => h.i);
   }
 
+  // ---------- screen wake lock ----------
+
+  // While a talk is being given (after the first key press or tap), ask the
+  // system not to dim or lock the screen; the lock is dropped whenever the
+  // page is hidden, so take it again on return. Unsupported: nothing happens.
+  let wakeLock = null;
+  let wantWake = false;
+  function keepAwake() {
+    wantWake = true;
+    if (wakeLock || !navigator.wakeLock || document.visibilityState !== 'visible') return;
+    wakeLock = 'pending';
+    navigator.wakeLock.request('screen').then((lock) => {
+      wakeLock = lock;
+      lock.addEventListener('release', () => { wakeLock = null; });
+    }).catch(() => { wakeLock = null; });
+  }
+  document.addEventListener('visibilitychange', () => { if (wantWake) keepAwake(); });
+
   // ---------- keyboard and touch ----------
 
   function onKey(e) {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    keepAwake();
     if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable]')) return;
     if (isOverviewOpen()) { if (overviewKey(e)) e.preventDefault(); return; }
     // Buttons and links keep Enter/space for themselves.
@@ -591,6 +610,7 @@
     touch = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
   }, { passive: true });
   document.addEventListener('touchend', (e) => {
+    keepAwake();
     if (!touch || isOverviewOpen() || e.target.closest('.deck-p-side')) { touch = null; return; }
     const dx = e.changedTouches[0].clientX - touch.x;
     const dy = e.changedTouches[0].clientY - touch.y;
