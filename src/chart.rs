@@ -20,7 +20,7 @@ pub fn metrics_chart(metrics: &[Metric], caption: &str) -> Option<String> {
         return None;
     }
     let max = numeric.iter().map(|(_, _, n)| *n).fold(0.0_f64, f64::max);
-    let (label_w, bar_w, value_w, row_h) = (200.0, 300.0, 110.0, 34.0);
+    let (label_w, bar_w, value_w, row_h) = (300.0, 260.0, 120.0, 34.0);
     let width = label_w + bar_w + value_w;
     let height = row_h * numeric.len() as f64 + 8.0;
     let mut svg = format!(
@@ -36,12 +36,13 @@ pub fn metrics_chart(metrics: &[Metric], caption: &str) -> Option<String> {
             2.0
         };
         svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+            "<text class=\"chart-label\" x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>\
              <rect class=\"chart-bar\" x=\"{label_w:.0}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.0}\" rx=\"3\"/>\
              <text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
             label_w - 10.0,
             y + row_h / 2.0 + 5.0,
-            escape(&shorten(label, 26)),
+            escape(label),
+            escape(&shorten(label, 40)),
             y + 4.0,
             row_h - 10.0,
             label_w + w + 8.0,
@@ -85,8 +86,8 @@ mod tests {
         )
         .expect("chart");
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains("width=\"300.0\""));
-        assert!(svg.contains("width=\"150.0\""));
+        assert!(svg.contains("width=\"260.0\""));
+        assert!(svg.contains("width=\"130.0\""));
         assert!(!svg.contains("freundlich"));
         assert!(metrics_chart(&[metric("Ton", "gut", None)], "x").is_none());
     }

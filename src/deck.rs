@@ -112,16 +112,15 @@ pub fn argument_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> Strin
         escape(format!("{} {}", strings("objection_from"), who).trim()),
         escape(&argument.objection)
     );
-    let blocks = &page.rendered.blocks;
-    let lead_end = blocks
+    // The slide carries the answer's first paragraph (its message); the whole answer
+    // goes into the notes, so the slide stays readable from the back of the room.
+    let lead = page
+        .rendered
+        .blocks
         .iter()
-        .position(|b| b.html.starts_with("<h2") || b.html.starts_with("<h3"))
-        .unwrap_or(blocks.len().min(2));
-    let lead: String = blocks[..lead_end.max(1).min(blocks.len())]
-        .iter()
-        .filter(|b| b.role != BlockRole::Rule)
-        .map(|b| b.html.as_str())
-        .collect();
+        .take_while(|b| !b.html.starts_with("<h2") && !b.html.starts_with("<h3"))
+        .find(|b| b.html.starts_with("<p"))
+        .map_or("", |b| b.html.as_str());
     let answer = format!("<h2>{}</h2>\n{lead}", escape(page.title()));
     vec![
         Slide {

@@ -40,8 +40,14 @@ fn syntax_set() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// Light and dark CSS for highlighted code, the dark rules scoped to the dark theme.
-pub fn highlight_css() -> String {
+/// Light and dark CSS for highlighted code, the dark rules scoped to the dark theme;
+/// generated once per process.
+pub fn highlight_css() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(generate_highlight_css)
+}
+
+fn generate_highlight_css() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let style = ClassStyle::SpacedPrefixed {
         prefix: HIGHLIGHT_PREFIX,
@@ -772,7 +778,11 @@ fn class_directive(html: &str) -> Option<String> {
         .strip_prefix("<!--")?
         .strip_suffix("-->")?
         .trim();
-    let value = inner.strip_prefix("class:")?.trim();
+    // `_class` is Marp's spelling for a class on this slide only; accept it too.
+    let value = inner
+        .strip_prefix("class:")
+        .or_else(|| inner.strip_prefix("_class:"))?
+        .trim();
     let valid = !value.is_empty()
         && value.split_whitespace().all(|c| {
             c.chars()

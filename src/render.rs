@@ -131,7 +131,7 @@ impl<'a> Renderer<'a> {
         }
         output.insert(
             "assets/highlight.css",
-            Blob::Bytes(markdown::highlight_css().into_bytes()),
+            Blob::Bytes(markdown::highlight_css().as_bytes().to_vec()),
         );
         copy_tree(&root.join("static"), "", &mut output, &|_| true);
         copy_tree(&root.join(&self.config.src), "", &mut output, &|p| {
@@ -282,6 +282,20 @@ impl<'a> Renderer<'a> {
                 "page_url": page_url,
                 "url": url,
             }),
+        );
+        // Decks carry their style and runtime inline, so one slides file works alone
+        // (mailed, or copied to a USB stick); Q&A data stays an optional extra file.
+        context.insert(
+            "deck_css",
+            &format!(
+                "{}\n{}",
+                self.theme.text("static/deck.css").unwrap_or_default(),
+                markdown::highlight_css()
+            ),
+        );
+        context.insert(
+            "deck_js",
+            self.theme.text("static/deck.js").unwrap_or_default(),
         );
         self.render_template("slides.html", &context)
     }
