@@ -77,7 +77,7 @@ fn go(tab: &Tab, site: &Path, path: &str) {
     assert!(
         wait_for(
             tab,
-            "document.readyState === 'complete' && document.documentElement.classList.contains('js')",
+            "document.readyState === 'complete' && (!document.querySelector('script[src$=\"site.js\"]') || document.documentElement.classList.contains('js'))",
             10
         ),
         "page {path} did not finish loading"
@@ -571,4 +571,137 @@ fn phone_navigation_collapses_behind_the_menu_button() {
         .expect("close menu");
     assert_eq!(eval(&tab, sidebar_shown), Value::Bool(false));
     assert_eq!(text(&tab, expanded), "false");
+}
+
+/// JavaScript: WCAG contrast ratio of two CSS colours of any syntax (drawn on a
+/// canvas to get sRGB), as `contrast(a, b)`.
+const CONTRAST_JS: &str = r#"
+function rgb(color) {
+  const c = document.createElement('canvas');
+  c.width = c.height = 1;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, 1, 1);
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 1, 1);
+  return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+}
+function luminance(color) {
+  const [r, g, b] = rgb(color).map(v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+"#;
+
+#[test]
+fn text_keeps_aa_contrast_in_both_themes() {
+    let Some((site, browser)) = bundled() else {
+        return;
+    };
+    let tab = open(&browser, site, "praxis/drei-stufen-maschinenbau/index.html");
+    // Every pair: foreground element, background element.
+    let pairs = [
+        (".prose a", "body"),
+        ("body", "body"),
+        (".lead", "body"),
+        (".breadcrumbs a", "body"),
+        (
+            "#sidebar [aria-current=page]",
+            "#sidebar [aria-current=page]",
+        ),
+        ("dl.facts dt", "dl.facts > div"),
+        (".callout-title", ".callout"),
+        (".callout p:not(.callout-title)", ".callout"),
+        (".button, .card-link, .pager .title", "body"),
+    ];
+    for theme in ["light", "dark"] {
+        eval(
+            &tab,
+            &format!("document.documentElement.setAttribute('data-theme', '{theme}')"),
+        );
+        for (fg, bg) in pairs {
+            let js = format!(
+                "(() => {{ {CONTRAST_JS}
+                  const f = document.querySelector('{fg}');
+                  const b = document.querySelector('{bg}');
+                  if (!f || !b) return -1;
+                  return contrast(getComputedStyle(f).color, getComputedStyle(b).backgroundColor);
+                }})()"
+            );
+            let ratio = eval(&tab, &js).as_f64().expect("ratio");
+            assert!(ratio >= 0.0, "{fg} or {bg} missing");
+            assert!(
+                ratio >= 4.5,
+                "{theme}: {fg} on {bg} has contrast {ratio:.2}"
+            );
+        }
+        // Buttons: white text on the darkened brand colour.
+        let js = format!(
+            "(() => {{ {CONTRAST_JS}
+              const b = document.querySelector('.theme-toggle');
+              const s = getComputedStyle(document.querySelector('.skip-link'));
+              return contrast(s.color, s.backgroundColor) + (b ? 0 : -100);
+            }})()"
+        );
+        let ratio = eval(&tab, &js).as_f64().expect("ratio");
+        assert!(ratio >= 4.5, "{theme}: skip link contrast {ratio:.2}");
+    }
+}
+
+#[test]
+fn print_hides_the_chrome_and_breaks_pages() {
+    let Some((site, browser)) = bundled() else {
+        return;
+    };
+    let tab = open(&browser, site, "argumente/kontrollverlust/index.html");
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+            media: Some("print".into()),
+            features: None,
+        },
+    )
+    .expect("print media");
+    assert_eq!(
+        eval(
+            &tab,
+            "['.site-header', '#sidebar', '.pager', '.search', '.breadcrumbs', '.skip-link']
+               .map(s => document.querySelector(s))
+               .filter(e => e && getComputedStyle(e).display !== 'none').length"
+        ),
+        Value::from(0),
+        "navigation, header, search and pager do not print"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('article.argument')).display !== 'none'"
+        ),
+        Value::Bool(true)
+    );
+
+    go(&tab, site, "print.html");
+    assert_eq!(
+        eval(
+            &tab,
+            "Array.from(document.querySelectorAll('.print-item')).every(e => getComputedStyle(e).breakBefore === 'page')"
+        ),
+        Value::Bool(true),
+        "every item of the print view starts a page"
+    );
+
+    go(&tab, site, "vortraege/geschaeftsfuehrung/index.html");
+    assert_eq!(
+        eval(
+            &tab,
+            "Array.from(document.querySelectorAll('.handout-slide')).every(e => getComputedStyle(e).breakInside === 'avoid')"
+        ),
+        Value::Bool(true),
+        "handout slides print as unbroken blocks"
+    );
 }
