@@ -33,6 +33,7 @@ pub mod source;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -58,6 +59,29 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
     pub decks: usize,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Stage timings of one run.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// The nearest folder at or above `start` that holds `book.toml`.
@@ -70,11 +94,15 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 /// Runs the pipeline up to the in-memory output, without writing anything.
 pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let mut clock = Clock::start();
     let config = config::load(root)?;
     let theme = theme::load(root, &config)?;
+    clock.lap("config and theme");
     let drafts = options.drafts || config.drafts;
     let sources = source::load(root, &config, drafts)?;
+    clock.lap("sources");
     let mut site = site::build(&config, sources)?;
+    clock.lap("site model");
 
     // Markdown needs the URLs of all pages and the shortcode templates, not each
     // other's HTML, so every page renders in parallel.
@@ -105,10 +133,13 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(diags);
     }
+    clock.lap("markdown");
 
     let renderer = render::Renderer::new(&site, &config, &theme);
     let output = renderer.render(root)?;
+    clock.lap("render");
     diags.extend(site.check_links(&|path| output.contains(path)));
+    clock.lap("link check");
     if diags.has_errors() {
         return Err(diags);
     }
@@ -120,6 +151,7 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
         .filter(|p| p.kind() == source::Kind::Deck)
         .count();
     Ok(Built {
+        timings: clock.laps,
         pages: site.nodes.len(),
         decks,
         output,

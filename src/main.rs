@@ -197,6 +197,9 @@ fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
     match buyin::build(root, &options) {
         Ok((built, dir)) => {
             reporter.diagnostics(&built.warnings);
+            for (stage, took) in &built.timings {
+                reporter.detail(format!("  {stage}: {} ms", took.as_millis()));
+            }
             reporter.info(format!(
                 "built {} pages and {} decks into {} in {} ms",
                 built.pages,
