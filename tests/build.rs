@@ -434,6 +434,19 @@ fn drafts_are_skipped_unless_asked_for() {
 }
 
 #[test]
+fn drafts_setting_in_book_toml_includes_drafts() {
+    let project = Project::new(&[
+        ("book.toml", &*format!("{BOOK}[build]\ndrafts = true\n")),
+        (
+            "content/entwurf.md",
+            "---\ntitle: \"Entwurf\"\ndraft: true\n---\nx\n",
+        ),
+    ]);
+    project.build();
+    assert!(project.site().join("entwurf/index.html").is_file());
+}
+
+#[test]
 fn listings_sort_by_weight_then_title_unweighted_last() {
     let item = |title: &str, weight: Option<i32>| {
         let weight = weight.map(|w| format!("weight: {w}\n")).unwrap_or_default();
@@ -569,6 +582,24 @@ fn deck_audience_tags_it_and_the_term_gets_a_generated_audience_deck() {
         "{slides:#?}"
     );
     assert_eq!(slides.len(), first + 5, "{slides:#?}");
+}
+
+#[test]
+fn deck_audience_falls_back_to_a_departments_term() {
+    let project = project(&[
+        (
+            "content/argumente/a.md",
+            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nstakeholders: [\"IT\"]\ndepartments: [\"Vertrieb\"]\n---\nx\n",
+        ),
+        (
+            "content/vortraege/v.md",
+            "---\ntitle: \"Für den Vertrieb\"\nkind: deck\naudience: \"Vertrieb\"\n---\n# Eins\n",
+        ),
+    ]);
+    project.build();
+    let term = project.html("site/abteilungen/vertrieb/index.html");
+    assert_eq!(term.texts(".group-deck .card-link"), ["Für den Vertrieb"]);
+    assert!(!project.site().join("zielgruppen/vertrieb").exists());
 }
 
 #[test]
