@@ -184,8 +184,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 
 /// Parses the text of `book.toml`; `root` is used to check that the logo exists.
 pub fn parse(text: &str, root: &Path) -> Result<Config, Diagnostics> {
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| single(toml_diagnostic(CONFIG_FILE, text, &e)))?;
+    let raw = deserialize(text)?;
     let mut diags = Diagnostics::default();
     let config = build(raw, text, root, &mut diags);
     if diags.has_errors() {
@@ -193,6 +192,42 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Diagnostics> {
     } else {
         Ok(config)
     }
+}
+
+/// Deserializes the raw config. serde stops at the first unknown key, so each one is
+/// recorded, its line commented out and the text read again, until none is left:
+/// every unknown key of the file is reported in one run.
+fn deserialize(text: &str) -> Result<RawConfig, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut current = text.to_string();
+    for _ in 0..50 {
+        match toml::from_str::<RawConfig>(&current) {
+            Ok(raw) if diags.is_empty() => return Ok(raw),
+            Ok(_) => return Err(diags),
+            Err(e) => {
+                let diagnostic = toml_diagnostic(CONFIG_FILE, text, &e);
+                let unknown = diagnostic.message.starts_with("unknown key");
+                let line = diagnostic.line;
+                diags.push(diagnostic);
+                if !unknown || line == 0 {
+                    return Err(diags);
+                }
+                current = current
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i + 1 == line {
+                            format!("# {l}")
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+            }
+        }
+    }
+    Err(diags)
 }
 
 fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Config {
@@ -360,7 +395,7 @@ fn default_taxonomies(german: bool) -> Vec<Taxonomy> {
     rows.iter()
         .map(|(key, path, de, en)| Taxonomy {
             key: key.to_string(),
-            path: path.to_string(),
+            path: if german { path } else { key }.to_string(),
             title: if german { de } else { en }.to_string(),
         })
         .collect()

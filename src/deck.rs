@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::markdown::{Block, BlockRole, escape};
+use crate::markdown::{Block, BlockRole, escape, rebase_html};
 use crate::shortcode::Call;
 use crate::site::Site;
 use crate::source::KindData;
@@ -93,9 +93,15 @@ impl Draft {
     }
 }
 
-/// The slides of an argument: its objection, then its answer. The answer slide shows
-/// the answer up to its first sub-heading; the whole answer goes into the notes.
-pub fn argument_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> String) -> Vec<Slide> {
+/// The slides of an argument, for a deck shown at (or below) the page `at`: its
+/// objection, then its answer. The answer slide shows the answer's first paragraph;
+/// the whole answer goes into the notes.
+pub fn argument_slides(
+    site: &Site,
+    page: usize,
+    strings: &dyn Fn(&str) -> String,
+    at: &str,
+) -> Vec<Slide> {
     let page = &site.pages[page];
     let KindData::Argument(argument) = &page.source.front.kind else {
         return Vec::new();
@@ -121,7 +127,11 @@ pub fn argument_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> Strin
         .take_while(|b| !b.html.starts_with("<h2") && !b.html.starts_with("<h3"))
         .find(|b| b.html.starts_with("<p"))
         .map_or("", |b| b.html.as_str());
-    let answer = format!("<h2>{}</h2>\n{lead}", escape(page.title()));
+    let answer = format!(
+        "<h2>{}</h2>\n{}",
+        escape(page.title()),
+        rebase_html(lead, &page.url, at)
+    );
     vec![
         Slide {
             html: objection,
@@ -130,14 +140,15 @@ pub fn argument_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> Strin
         },
         Slide {
             html: answer,
-            notes: page.rendered.html(),
+            notes: rebase_html(&page.rendered.html(), &page.url, at),
             class: "answer".into(),
         },
     ]
 }
 
-/// The slide of a case: title, facts, metrics chart and its summary.
-pub fn case_slide(site: &Site, page: usize) -> Vec<Slide> {
+/// The slide of a case, for a deck shown at (or below) the page `at`: title, facts,
+/// metrics chart and its summary.
+pub fn case_slide(site: &Site, page: usize, at: &str) -> Vec<Slide> {
     let page = &site.pages[page];
     let KindData::Case(case) = &page.source.front.kind else {
         return Vec::new();
@@ -172,18 +183,23 @@ pub fn case_slide(site: &Site, page: usize) -> Vec<Slide> {
     }
     vec![Slide {
         html,
-        notes: page.rendered.html(),
+        notes: rebase_html(&page.rendered.html(), &page.url, at),
         class: "case".into(),
     }]
 }
 
-/// Expansion of a lone `argument` or `case` call on a slide.
-pub fn expand(site: &Site, call: &Call, strings: &dyn Fn(&str) -> String) -> Option<Vec<Slide>> {
+/// Expansion of a lone `argument` or `case` call on a slide of a deck shown at `at`.
+pub fn expand(
+    site: &Site,
+    call: &Call,
+    strings: &dyn Fn(&str) -> String,
+    at: &str,
+) -> Option<Vec<Slide>> {
     let path = call.args.get("path")?.as_text()?;
     let &page = site.by_rel.get(path.trim_start_matches("./"))?;
     match call.name.as_str() {
-        "argument" => Some(argument_slides(site, page, strings)),
-        "case" => Some(case_slide(site, page)),
+        "argument" => Some(argument_slides(site, page, strings, at)),
+        "case" => Some(case_slide(site, page, at)),
         _ => None,
     }
 }

@@ -130,13 +130,18 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
         diags.extend(rendered.diagnostics(&page.source));
         page.rendered = rendered;
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
     clock.lap("markdown");
 
+    // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
+    // run goes on to report template errors and broken anchors of the same build too.
     let renderer = render::Renderer::new(&site, &config, &theme);
-    let output = renderer.render(root)?;
+    let output = match renderer.render(root) {
+        Ok(output) => output,
+        Err(render_errors) => {
+            diags.extend(render_errors);
+            return Err(diags);
+        }
+    };
     clock.lap("render");
     diags.extend(site.check_links(&|path| output.contains(path)));
     clock.lap("link check");

@@ -72,7 +72,8 @@ enum Command {
     /// Scaffold a new project
     Init {
         /// Folder for the project (default: the current folder)
-        dir: Option<PathBuf>,
+        #[arg(value_name = "DIR")]
+        folder: Option<PathBuf>,
     },
 }
 
@@ -134,8 +135,8 @@ fn main() -> ExitCode {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
     };
-    if let Command::Init { dir } = &cli.command {
-        let target = match dir {
+    if let Command::Init { folder } = &cli.command {
+        let target = match folder {
             Some(dir) if dir.is_absolute() => dir.clone(),
             Some(dir) => start.join(dir),
             None => start.clone(),

@@ -841,6 +841,53 @@ pub fn normalize(dir: &str, path: &str) -> Option<String> {
     })
 }
 
+/// Applies `f` to every relative `href="…"` and `src="…"` value. Only HTML that buyin
+/// rendered itself passes through here, whose attributes are always double-quoted.
+pub fn rewrite_relative(html: &str, f: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
+            .min();
+        let Some((i, len)) = next else { break };
+        let value_start = i + len;
+        out.push_str(&rest[..value_start]);
+        let Some(value_len) = rest[value_start..].find('"') else {
+            rest = &rest[value_start..];
+            break;
+        };
+        let value = &rest[value_start..value_start + value_len];
+        if value.starts_with('#')
+            || value.starts_with('/')
+            || is_external(value)
+            || value.is_empty()
+        {
+            out.push_str(value);
+        } else {
+            out.push_str(&f(value));
+        }
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML rendered for the page at `from` (a folder URL), with its relative links made
+/// to work on the page at `to`: when an argument or case is shown inside a deck, on a
+/// term page or in the print view.
+pub fn rebase_html(html: &str, from: &str, to: &str) -> String {
+    if from == to {
+        return html.to_string();
+    }
+    let prefix = root_prefix(to);
+    rewrite_relative(html, |link| match normalize(from, link) {
+        Some(root_relative) => format!("{prefix}{root_relative}"),
+        None => link.to_string(),
+    })
+}
+
 /// `../` repeated once per folder of a page URL: the way from the page to the root.
 pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.split('/').filter(|s| !s.is_empty()).count())

@@ -212,8 +212,9 @@ impl<'a> Renderer<'a> {
     /// The slides of a deck page.
     pub fn page_slides(&self, page: usize) -> Vec<Slide> {
         let strings = |key: &str| self.string(key);
+        let at = self.site.pages[page].url.as_str();
         deck::split(&self.site.pages[page].rendered.blocks, &|call| {
-            deck::expand(self.site, call, &strings)
+            deck::expand(self.site, call, &strings, at)
         })
     }
 
@@ -233,22 +234,23 @@ impl<'a> Renderer<'a> {
             notes: String::new(),
             class: "title".into(),
         }];
+        let at = term.url.as_str();
         if let Some(&node) = self.site.by_url.get(&term.url) {
             if let Some(intro) = self.site.nodes[node].intro {
                 slides.extend(deck::split(
                     &self.site.pages[intro].rendered.blocks,
-                    &|call| deck::expand(self.site, call, &strings),
+                    &|call| deck::expand(self.site, call, &strings, at),
                 ));
             }
         }
         for &p in &term.pages {
             if self.site.pages[p].kind() == Kind::Argument {
-                slides.extend(deck::argument_slides(self.site, p, &strings));
+                slides.extend(deck::argument_slides(self.site, p, &strings, &term.url));
             }
         }
         for &p in &term.pages {
             if self.site.pages[p].kind() == Kind::Case {
-                slides.extend(deck::case_slide(self.site, p));
+                slides.extend(deck::case_slide(self.site, p, &term.url));
             }
         }
         slides
@@ -764,53 +766,18 @@ fn logo_url(logo: &Path) -> String {
 /// Relative `href`/`src` values written for a page one folder up (a deck's slides live
 /// in `slides/` below its page).
 fn rebase(html: &str) -> String {
-    rewrite_relative(html, |link| format!("../{link}"))
+    markdown::rewrite_relative(html, |link| format!("../{link}"))
 }
 
 /// Relative links of a page rebased to the print page at the root.
 fn rebase_print(html: &str, url: &str) -> String {
-    rewrite_relative(html, |link| {
-        markdown::normalize(url, link).unwrap_or_else(|| link.to_string())
-    })
+    markdown::rebase_html(html, url, "")
 }
 
-/// Relative links of an argument rebased for the Q&A slide, which is shown inside a
-/// deck two folders below the root and resolves them against the root instead.
+/// Relative links of an argument made root-relative for the Q&A slide; the deck runtime
+/// prefixes them with the deck's own way to the root.
 fn rebase_qa(html: &str, url: &str) -> String {
-    rebase_print(html, url)
-}
-
-/// Applies `f` to every relative `href="…"` and `src="…"` value. Only our own generated
-/// HTML passes through here, whose attributes are always double-quoted.
-fn rewrite_relative(html: &str, f: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
-            .min();
-        let Some((i, len)) = next else { break };
-        let value_start = i + len;
-        out.push_str(&rest[..value_start]);
-        let Some(value_len) = rest[value_start..].find('"') else {
-            rest = &rest[value_start..];
-            break;
-        };
-        let value = &rest[value_start..value_start + value_len];
-        if value.starts_with('#')
-            || value.starts_with('/')
-            || markdown::is_external(value)
-            || value.is_empty()
-        {
-            out.push_str(value);
-        } else {
-            out.push_str(&f(value));
-        }
-        rest = &rest[value_start + value_len..];
-    }
-    out.push_str(rest);
-    out
+    markdown::rebase_html(html, url, "")
 }
 
 fn copy_tree(dir: &Path, prefix: &str, output: &mut Output, keep: &dyn Fn(&Path) -> bool) {

@@ -679,7 +679,6 @@ fn default_taxonomies_have_english_titles_otherwise() {
 }
 
 #[test]
-#[ignore = "BUG: default taxonomies of a non-German project keep the German paths (zielgruppen/) instead of stakeholders/ etc."]
 fn default_taxonomies_have_english_paths_otherwise() {
     let project = Project::new(&[
         ("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n"),
@@ -727,7 +726,6 @@ fn a_taxonomies_table_replaces_the_defaults() {
 }
 
 #[test]
-#[ignore = "BUG: a case's relative Markdown links keep the case page's base when its slide is expanded into a deck"]
 fn links_inside_expanded_case_slides_are_relative_to_the_deck() {
     let project = project(&[
         (
@@ -978,7 +976,6 @@ fn fixture_site_links_resolve_to_files_and_anchors_to_ids() {
 }
 
 #[test]
-#[ignore = "BUG: a case's relative Markdown links keep the case page's base when its slide is expanded into a deck (bundled site: 17 broken links)"]
 fn bundled_site_links_resolve_to_files_and_anchors_to_ids() {
     let project = Project::bundled();
     project.build();

@@ -325,7 +325,6 @@ fn init_scaffolds_a_project_that_checks_and_builds() {
 }
 
 #[test]
-#[ignore = "BUG: `buyin init kurs` writes into kurs/kurs/ (the positional DIR shares clap's id with the global -C DIR)"]
 fn init_with_a_relative_folder_creates_it_below_the_current_folder() {
     let outer = Project::new(&[]);
     let run = outer.run(&["init", "kurs"]);
@@ -337,7 +336,6 @@ fn init_with_a_relative_folder_creates_it_below_the_current_folder() {
 }
 
 #[test]
-#[ignore = "BUG: `buyin -C outer init kurs` writes into kurs/kurs/ instead of outer/kurs/ (positional DIR and -C share clap's id)"]
 fn init_relative_to_dash_c() {
     let outer = Project::new(&[("aussen/.keep", "")]);
     let run = outer.run(&["-C", "aussen", "init", "kurs"]);

@@ -415,7 +415,6 @@ fn errors_are_listed_in_file_order() {
 }
 
 #[test]
-#[ignore = "BUG: a broken link anywhere hides every broken anchor (anchors are checked only after all links resolve)"]
 fn broken_links_and_broken_anchors_are_reported_together() {
     let project = Project::new(&[
         ("book.toml", BOOK),
@@ -439,7 +438,6 @@ fn broken_links_and_broken_anchors_are_reported_together() {
 }
 
 #[test]
-#[ignore = "BUG: book.toml with several unknown keys reports only the first"]
 fn every_unknown_key_in_book_toml_is_reported() {
     let project = Project::new(&[
         (
