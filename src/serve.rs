@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-use tiny_http::{Header, Method, Request, Response, Server};
+use tiny_http::{Method, Request, Server};
 
 use crate::BuildOptions;
 use crate::config::CONFIG_FILE;
@@ -47,6 +47,8 @@ const WORKERS: usize = 8;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Editors write a file in several steps; wait this long for quiet before rebuilding.
 const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How often to nudge tiny_http's connection pool (see `serve`).
+const POOL_WAKE: Duration = Duration::from_secs(1);
 /// How many ports after a taken one to try.
 const PORT_ATTEMPTS: u16 = 20;
 /// How many changed URLs to name after a rebuild.
@@ -367,31 +369,42 @@ fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The live-reload client: reloads on `reload` (a deck keeps its slide, because
-/// `location.reload()` keeps the URL hash it keeps up to date), swaps same-origin
+/// `location.reload()` keeps the URL hash the deck keeps up to date), swaps same-origin
 /// stylesheets on `css`, and reloads on (re)connect when the site changed meanwhile —
 /// so an edit made while the page was loading, or a server restart, is never missed.
+///
+/// The stream opens only after `load`: Chromium counts an open event stream as a
+/// request in flight and may hold back the page's images behind it, so the page would
+/// never finish loading.
 fn reload_script(version: u64) -> String {
     format!(
         r#"<script data-buyin-live-reload>
 (function () {{
   if (!window.EventSource) return;
   var version = "{version}";
-  var source = new EventSource("/__buyin/events");
-  source.addEventListener("hello", function (e) {{ if (e.data !== version) location.reload(); }});
-  source.addEventListener("reload", function () {{ source.close(); location.reload(); }});
-  source.addEventListener("css", function (e) {{
-    version = e.data;
-    document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {{
-      var url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) return;
-      url.searchParams.set("buyin", e.data);
-      var fresh = link.cloneNode();
-      fresh.href = url.href;
-      fresh.onload = fresh.onerror = function () {{ link.remove(); }};
-      link.after(fresh);
+  var source = null;
+  function connect() {{
+    if (source) return;
+    source = new EventSource("/__buyin/events");
+    source.addEventListener("hello", function (e) {{ if (e.data !== version) location.reload(); }});
+    source.addEventListener("reload", function () {{ source.close(); location.reload(); }});
+    source.addEventListener("css", function (e) {{
+      version = e.data;
+      document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {{
+        var url = new URL(link.href, location.href);
+        if (url.origin !== location.origin) return;
+        url.searchParams.set("buyin", e.data);
+        var fresh = link.cloneNode();
+        fresh.href = url.href;
+        fresh.onload = fresh.onerror = function () {{ link.remove(); }};
+        link.after(fresh);
+      }});
     }});
-  }});
-  addEventListener("pagehide", function () {{ source.close(); }});
+  }}
+  if (document.readyState === "complete") connect();
+  else addEventListener("load", connect);
+  addEventListener("pagehide", function () {{ if (source) source.close(); source = null; }});
+  addEventListener("pageshow", function (e) {{ if (e.persisted) connect(); }});
 }})();
 </script>
 "#
@@ -557,49 +570,70 @@ impl State {
 // HTTP
 // ---------------------------------------------------------------------------------------
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let mut response = Response::from_data(body).with_status_code(status);
-    for (name, value) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        if let Some(h) = header(name, value) {
-            response.add_header(h);
-        }
+/// Writes a whole response by hand, ending with `Connection: close`.
+///
+/// tiny_http 0.12 runs each connection on a pool thread for as long as the client keeps
+/// it alive, and its pool can lose the wake-up for a connection accepted while another
+/// is being handed over; with every pool thread held by an idle keep-alive connection
+/// that request then waits forever (seen as a page that never finishes loading). Closing
+/// each connection after its response frees the threads at once. tiny_http also refuses
+/// a `Connection` header on its own responses, hence the writer.
+fn respond(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let head_only = *request.method() == Method::Head;
+    let reason = match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        503 => "Service Unavailable",
+        _ => "",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
+         X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        let _ = write!(head, "{name}: {value}\r\n");
     }
+    head.push_str("\r\n");
+    let mut writer = request.into_writer();
     // A client that hung up is not our problem.
-    let _ = request.respond(response);
+    let _ = writer
+        .write_all(head.as_bytes())
+        .and_then(|()| {
+            if head_only {
+                Ok(())
+            } else {
+                writer.write_all(body)
+            }
+        })
+        .and_then(|()| writer.flush());
 }
 
 fn respond_text(request: Request, status: u16, text: &str) {
     respond(
         request,
         status,
-        "text/plain; charset=utf-8",
-        text.as_bytes().to_vec(),
+        &[("Content-Type", "text/plain; charset=utf-8")],
+        text.as_bytes(),
     );
 }
 
 /// Answers one request from the current snapshot.
 fn handle(request: Request, state: &Arc<State>) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let mut response =
-            Response::from_string("only GET and HEAD are served\n").with_status_code(405);
-        for h in [
-            header("Allow", "GET, HEAD"),
-            header("Cache-Control", "no-store"),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            response.add_header(h);
-        }
-        let _ = request.respond(response);
+        respond(
+            request,
+            405,
+            &[
+                ("Allow", "GET, HEAD"),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            b"only GET and HEAD are served\n",
+        );
         return;
     }
     let snapshot = state.current();
@@ -619,15 +653,20 @@ fn handle(request: Request, state: &Arc<State>) {
             Some(Ok(bytes)) => serve_file(request, 200, &key, bytes, &snapshot),
             _ => not_found(request, output, &snapshot),
         },
-        Target::Redirect(location) => match header("Location", &location) {
-            Some(h) => {
-                let response = Response::from_string(format!("see {location}\n"))
-                    .with_status_code(302)
-                    .with_header(h);
-                let _ = request.respond(response);
-            }
-            None => respond_text(request, 400, "bad request\n"),
-        },
+        // The location is the request's own path (its bytes came on the request line,
+        // so no line breaks); anything but plain ASCII is refused rather than echoed.
+        Target::Redirect(location) if location.bytes().all(|b| b.is_ascii_graphic()) => {
+            respond(
+                request,
+                302,
+                &[
+                    ("Location", &location),
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                ],
+                format!("see {location}\n").as_bytes(),
+            );
+        }
+        Target::Redirect(_) => respond_text(request, 400, "bad request\n"),
         Target::NotFound => not_found(request, output, &snapshot),
         Target::BadRequest => respond_text(request, 400, "bad request\n"),
         Target::Forbidden => respond_text(request, 403, "forbidden: outside the site\n"),
@@ -672,7 +711,7 @@ fn serve_file(request: Request, status: u16, key: &str, bytes: Vec<u8>, snapshot
     } else {
         bytes
     };
-    respond(request, status, kind, body);
+    respond(request, status, &[("Content-Type", kind)], &body);
 }
 
 /// One open page's event stream, on a thread of its own until the page goes away.
@@ -1126,6 +1165,18 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     } else {
         address
     };
+    // Event streams hold a tiny_http pool thread for as long as their tab is open, so
+    // its lost wake-up (see `respond`) can still strand a connection. Any new connection
+    // makes the pool look at its queue again: one every second bounds the wait.
+    std::thread::Builder::new()
+        .name("buyin-pool-wake".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(POOL_WAKE);
+                let _ = std::net::TcpStream::connect_timeout(&shown, POOL_WAKE);
+            }
+        })
+        .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?;
     let url = format!("http://{shown}/");
     eprintln!("serving {url} (Ctrl-C to stop)");
     if options.open {
