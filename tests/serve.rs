@@ -349,6 +349,12 @@ fn folders_serve_their_index_and_get_their_slash() {
         Some("/teil/seite/?x=1")
     );
     assert_eq!(served.get("/teil/seite/index.html").status, 200);
+    let head = served.raw("HEAD /teil/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let post =
+        served.raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assert_eq!(post.status, 405);
 }
 
 #[test]
@@ -494,6 +500,25 @@ fn a_deleted_page_disappears() {
 }
 
 #[test]
+fn a_renamed_page_moves() {
+    let project = project();
+    let served = Served::start(&project);
+    let events = served.events();
+    std::fs::rename(
+        project.path().join("content/teil/seite.md"),
+        project.path().join("content/teil/andere.md"),
+    )
+    .expect("rename");
+    events.expect("reload", &|| served.log());
+    served.wait_for("/teil/andere/", "the page under its new name", |r| {
+        r.status == 200 && r.text().contains("Alter Text")
+    });
+    assert_eq!(served.get("/teil/seite/").status, 404);
+    assert!(!project.path().join("site/teil/seite/index.html").exists());
+    assert!(project.path().join("site/teil/andere/index.html").exists());
+}
+
+#[test]
 fn a_page_in_a_new_folder_is_served() {
     let project = project();
     let served = Served::start(&project);
@@ -627,6 +652,53 @@ fn binding_beyond_loopback_warns() {
     let served = Served::start_with(&project, &["--port", "0", "--bind", "0.0.0.0"]);
     assert!(served.log().contains("warning:"), "{}", served.log());
     assert_eq!(served.get("/").status, 200);
+}
+
+#[test]
+fn open_without_a_browser_only_warns() {
+    let project = project();
+    let empty = tempfile::tempdir().expect("empty PATH");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_buyin"))
+        .current_dir(project.path())
+        .args(["serve", "--port", "0", "--open"])
+        .env("PATH", empty.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
+    while !lines
+        .iter()
+        .any(|l: &String| l.contains("could not open a browser"))
+    {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    let still_running = child.try_wait().expect("wait").is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(still_running, "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("serving http://")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warning: could not open a browser")),
+        "{lines:?}"
+    );
 }
 
 #[cfg(unix)]
