@@ -49,6 +49,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One searchable document.
@@ -154,7 +155,7 @@ pub fn render_index(docs: &[SearchDoc]) -> String {
         maxlen: MAX_TERM_LEN,
         fold: fold_table(docs),
         docs: docs
-            .iter()
+            .par_iter()
             .map(|doc| (doc.url, doc.title, doc.kind, excerpt(doc.text)))
             .collect(),
         terms: index.encode_terms(),
@@ -192,36 +193,39 @@ struct Index {
 
 impl Index {
     fn build(docs: &[SearchDoc]) -> Self {
+        // Folding and counting is per document, so it runs in parallel; the merge into
+        // the sorted term map below keeps document order.
+        let per_doc: Vec<Vec<(String, bool, u32)>> = docs
+            .par_iter()
+            .map(|doc| {
+                // Per-document order does not matter (postings are appended in document
+                // order), so a hash map is fine here; the term map below is sorted.
+                let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
+                let title = fold(doc.title);
+                let text = fold(doc.text);
+                for word in words(&title) {
+                    hits.entry(cut_term(word)).or_default().0 = true;
+                }
+                for word in words(&text) {
+                    let hit = hits.entry(cut_term(word)).or_default();
+                    hit.1 = hit.1.saturating_add(1);
+                }
+                hits.into_iter()
+                    .map(|(word, (title, count))| (word.to_owned(), title, count))
+                    .collect()
+            })
+            .collect();
         let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-        for (id, doc) in docs.iter().enumerate() {
+        for (id, hits) in per_doc.into_iter().enumerate() {
             // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            // Per-document order does not matter (postings are appended in document
-            // order), so a hash map is fine here; the term map below is sorted.
-            let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
-            let title = fold(doc.title);
-            let text = fold(doc.text);
-            for word in words(&title) {
-                hits.entry(cut_term(word)).or_default().0 = true;
-            }
-            for word in words(&text) {
-                let hit = hits.entry(cut_term(word)).or_default();
-                hit.1 = hit.1.saturating_add(1);
-            }
-            for (word, (title, count)) in hits {
+            for (word, title, count) in hits {
                 let posting = Posting {
                     doc: id,
                     title,
                     count,
                 };
-                // Look up before inserting: most words are known, and an owned key
-                // per document and word would be the index's main cost.
-                match terms.get_mut(word) {
-                    Some(postings) => postings.push(posting),
-                    None => {
-                        terms.insert(word.to_owned(), vec![posting]);
-                    }
-                }
+                terms.entry(word).or_default().push(posting);
             }
         }
         Index { terms }

@@ -241,7 +241,8 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
                     slug,
                     pages: Vec::new(),
                 });
-                if !term.pages.contains(&i) {
+                // Pages come in listing order, so a repeat can only be the last one.
+                if term.pages.last() != Some(&i) {
                     term.pages.push(i);
                 }
             }
@@ -284,9 +285,17 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
                 &mut taxonomy.terms[p]
             }
         };
-        if !term.pages.contains(&i) {
-            term.pages.push(i);
-            term.pages.sort_by_cached_key(|&p| listing_key(&pages[p]));
+        term.pages.push(i);
+    }
+    // Decks were appended above; bring every list back into listing order once.
+    let mut rank = vec![0; pages.len()];
+    for (position, &i) in ordered.iter().enumerate() {
+        rank[i] = position;
+    }
+    for taxonomy in &mut taxonomies {
+        for term in &mut taxonomy.terms {
+            term.pages.sort_by_key(|&p| rank[p]);
+            term.pages.dedup();
         }
     }
 
