@@ -36,6 +36,7 @@ use tiny_http::{Method, Request, Server};
 use crate::BuildOptions;
 use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostic;
+use crate::markdown::escape;
 use crate::output::{self, Blob, Output};
 
 /// Where open pages listen for reload signals.
@@ -456,21 +457,6 @@ const NO_SITE_YET: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charse
 <title>buyin: build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2rem\">\
 <h1>The site could not be built yet</h1>\n<p>Fix the errors listed below; this page \
 reloads by itself.</p>\n</body></html>\n";
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The URL under which an output path is visited.
 fn url_of(path: &str) -> String {

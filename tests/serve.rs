@@ -5,79 +5,17 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::served::Served;
 use common::{BOOK, Project};
 
 /// How long a rebuild may take before a test gives up (debug build, busy CI machine).
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// A running `buyin serve`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
 impl Served {
-    fn start(project: &Project) -> Served {
-        Served::start_with(project, &["--port", "0"])
-    }
-
-    fn start_with(project: &Project, args: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_buyin"))
-            .current_dir(project.path())
-            .arg("serve")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start buyin serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = mpsc::channel();
-        {
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    log.lock().expect("log").push(line.clone());
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut served = Served {
-            child,
-            port: 0,
-            log,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while served.port == 0 {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.split("serving http://").nth(1) {
-                        let address = rest.split('/').next().expect("address");
-                        served.port = address
-                            .rsplit(':')
-                            .next()
-                            .and_then(|p| p.parse().ok())
-                            .expect("port");
-                    }
-                }
-                Err(_) => panic!("no 'serving' line; log:\n{}", served.log()),
-            }
-        }
-        served
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().expect("log").join("\n")
-    }
-
     /// Sends `request` verbatim and reads the whole reply.
     fn raw(&self, request: &str) -> Reply {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
@@ -164,13 +102,6 @@ impl Served {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

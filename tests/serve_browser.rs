@@ -3,85 +3,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
+use common::served::Served;
 use headless_chrome::{Browser, Tab};
 
 /// Seconds an edit may take to reach the page (debug build, two cores, Chromium).
 const PATIENCE: u64 = 30;
-
-/// A running `buyin serve --port 0`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Served {
-    fn start(project: &common::Project) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_buyin"))
-            .current_dir(project.path())
-            .args(["serve", "--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start buyin serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = mpsc::channel();
-        {
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    log.lock().expect("log").push(line.clone());
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut served = Served {
-            child,
-            port: 0,
-            log,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while served.port == 0 {
-            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(line) => {
-                    if let Some(rest) = line.split("serving http://").nth(1) {
-                        served.port = rest
-                            .split('/')
-                            .next()
-                            .and_then(|a| a.rsplit(':').next())
-                            .and_then(|p| p.parse().ok())
-                            .expect("port");
-                    }
-                }
-                Err(_) => panic!("no 'serving' line; log:\n{}", served.log()),
-            }
-        }
-        served
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().expect("log").join("\n")
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Opens `url` in a new tab and marks the window, so a reload can be told apart from
 /// the same page still standing.

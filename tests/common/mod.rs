@@ -2,6 +2,8 @@
 //! `buyin` binary, HTML queries with CSS selectors, and headless Chromium.
 #![allow(dead_code)]
 
+pub mod served;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
