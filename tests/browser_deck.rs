@@ -449,25 +449,7 @@ fn canvas_keeps_its_aspect_in_a_square_window() {
         "vortraege/betriebsrat/slides/index.html",
         "",
     );
-    tab.call_method(
-        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
-            width: 800,
-            height: 800,
-            device_scale_factor: 1.0,
-            mobile: false,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        },
-    )
-    .expect("resize");
+    common::viewport(&tab, 800, 800, false);
     assert!(
         common::wait_for(&tab, "innerWidth === 800 && innerHeight === 800", 5),
         "viewport not 800x800"

@@ -510,25 +510,7 @@ fn phone_navigation_collapses_behind_the_menu_button() {
         return;
     };
     let tab = open(&browser, site, "argumente/kontrollverlust/index.html");
-    tab.call_method(
-        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
-            width: 390,
-            height: 844,
-            device_scale_factor: 1.0,
-            mobile: true,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        },
-    )
-    .expect("phone viewport");
+    common::viewport(&tab, 390, 844, true);
     assert!(wait_for(&tab, "innerWidth === 390", 5));
     let sidebar_shown = "getComputedStyle(document.getElementById('sidebar')).display !== 'none'";
     let expanded = "document.querySelector('.nav-toggle').getAttribute('aria-expanded')";

@@ -278,3 +278,26 @@ pub fn wait_for(tab: &headless_chrome::Tab, js: &str, seconds: u64) -> bool {
     }
     false
 }
+
+/// Emulates a window of `width`×`height` CSS pixels (`mobile` for phone behaviour).
+pub fn viewport(tab: &headless_chrome::Tab, width: u32, height: u32, mobile: bool) {
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+    )
+    .expect("set the viewport");
+}
