@@ -587,33 +587,23 @@ impl Pass<'_, '_> {
                     self.push_text(code);
                     out.push(Event::Code(CowStr::from(code.to_string())));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.rewrite(dest_url, *link_type, range.start);
-                    out.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(dest),
-                        title: CowStr::from(title.to_string()),
-                        id: CowStr::from(id.to_string()),
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.rewrite(dest_url, *link_type, range.start);
-                    out.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(dest),
-                        title: CowStr::from(title.to_string()),
-                        id: CowStr::from(id.to_string()),
-                    }));
+                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    // Both carry a destination to rewrite; everything else is kept.
+                    let mut tag = tag.clone().into_static();
+                    if let Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        dest_url,
+                        ..
+                    } = &mut tag
+                    {
+                        *dest_url = CowStr::from(self.rewrite(dest_url, *link_type, range.start));
+                    }
+                    out.push(Event::Start(tag));
                 }
                 Event::SoftBreak => {
                     self.push_text(" ");

@@ -454,15 +454,7 @@ impl<'a> Renderer<'a> {
             }
             KindData::Case(_) => {
                 let case = self.case_value(p);
-                for key in [
-                    "organization",
-                    "industry",
-                    "size",
-                    "year",
-                    "metrics",
-                    "source",
-                    "chart",
-                ] {
+                for &key in Kind::Case.fields().iter().chain(&["chart"]) {
                     value[key] = case[key].clone();
                 }
             }

@@ -52,6 +52,10 @@ pub struct ScanError {
 /// Finds the top-level shortcode calls in `text`, outside code spans and code blocks.
 /// Bodies are not scanned: they are rendered as Markdown of their own, which scans them.
 pub fn scan(text: &str) -> (Vec<Call>, Vec<ScanError>) {
+    // Most pages hold no shortcode; they need no second Markdown parse for code ranges.
+    if find_open(text, 0).is_none() {
+        return (Vec::new(), Vec::new());
+    }
     let code = code_ranges(text);
     let in_code = |offset: usize| code.iter().any(|r| r.contains(&offset));
     let mut calls = Vec::new();

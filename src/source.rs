@@ -46,7 +46,7 @@ impl Kind {
     }
 
     /// Front-matter fields this kind adds to the common ones.
-    fn fields(self) -> &'static [&'static str] {
+    pub fn fields(self) -> &'static [&'static str] {
         match self {
             Kind::Page => &[],
             Kind::Argument => &["objection", "evidence"],
