@@ -13,7 +13,9 @@
 //! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]
 //! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
 //!
-//! `serve` runs stages 1–7 after each edit and syncs only the changed files.
+//! `serve` keeps the result ([`rebuild::Project`]): an edit to a page's Markdown
+//! re-renders that page and the files that show its body, a structural change runs
+//! stages 1–7 again, and only changed files reach the build folder.
 
 pub mod audit;
 pub mod chart;
@@ -22,6 +24,7 @@ pub mod deck;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -63,6 +66,32 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Everything a successful run produced: the model as well as the output, so that
+/// `serve` can re-render parts of it after an edit.
+pub struct Generated {
+    pub config: Config,
+    pub theme: theme::Theme,
+    pub site: site::Site,
+    pub output: Output,
+    /// Problems that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Generated {
+    /// Pages in the navigation (content and generated) and content decks.
+    pub fn counts(&self) -> (usize, usize) {
+        let decks = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind() == source::Kind::Deck)
+            .count();
+        (self.site.nodes.len(), decks)
+    }
+}
+
 /// Stage timings of one run.
 struct Clock {
     last: Instant,
@@ -94,6 +123,20 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 /// Runs the pipeline up to the in-memory output, without writing anything.
 pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let generated = generate_model(root, options)?;
+    let (pages, decks) = generated.counts();
+    Ok(Built {
+        config: generated.config,
+        output: generated.output,
+        warnings: generated.warnings,
+        pages,
+        decks,
+        timings: generated.timings,
+    })
+}
+
+/// Runs the pipeline and keeps the model beside the output.
+pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
     let config = config::load(root)?;
     let theme = theme::load(root, &config)?;
@@ -113,16 +156,7 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
         };
         site.pages
             .par_iter()
-            .map(|page| {
-                markdown::render(
-                    &markdown::Input {
-                        text: page.source.body(),
-                        rel: &page.source.rel,
-                        url: &page.url,
-                    },
-                    &env,
-                )
-            })
+            .map(|page| markdown::render(&page.markdown_input(), &env))
             .collect()
     };
     let mut diags = Diagnostics::default();
@@ -150,18 +184,13 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
     }
     let mut warnings = site.warnings.clone();
     warnings.extend(diags);
-    let decks = site
-        .pages
-        .iter()
-        .filter(|p| p.kind() == source::Kind::Deck)
-        .count();
-    Ok(Built {
+    Ok(Generated {
         timings: clock.laps,
-        pages: site.nodes.len(),
-        decks,
+        config,
+        theme,
+        site,
         output,
         warnings,
-        config,
     })
 }
 

@@ -7,11 +7,13 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// The content of one output file.
+/// The content of one output file. Bytes are shared, so `serve` can keep a snapshot of
+/// the whole output while a rebuild replaces a few files.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Blob {
-    Bytes(Vec<u8>),
+    Bytes(Arc<Vec<u8>>),
     /// A file copied verbatim from the project (static files), read when written.
     Copy(PathBuf),
 }
@@ -20,6 +22,13 @@ pub enum Blob {
 #[derive(Debug, Default, Clone)]
 pub struct Output {
     pub files: BTreeMap<String, Blob>,
+}
+
+impl Blob {
+    /// A blob of rendered bytes.
+    pub fn bytes(bytes: impl Into<Vec<u8>>) -> Self {
+        Blob::Bytes(Arc::new(bytes.into()))
+    }
 }
 
 impl Output {
@@ -36,7 +45,7 @@ impl Output {
     /// The bytes of a file, reading copies from disk.
     pub fn read(&self, path: &str) -> Option<io::Result<Vec<u8>>> {
         self.files.get(path).map(|blob| match blob {
-            Blob::Bytes(bytes) => Ok(bytes.clone()),
+            Blob::Bytes(bytes) => Ok(bytes.to_vec()),
             Blob::Copy(source) => std::fs::read(source),
         })
     }
@@ -103,44 +112,28 @@ fn write_all(output: &Output, dir: &Path) -> io::Result<()> {
 
 fn write_one(target: &Path, blob: &Blob) -> io::Result<()> {
     match blob {
-        Blob::Bytes(bytes) => std::fs::write(target, bytes),
+        Blob::Bytes(bytes) => std::fs::write(target, bytes.as_slice()),
         Blob::Copy(source) => std::fs::copy(source, target).map(|_| ()),
     }
 }
 
-/// Brings `dir` in line with `output`, touching only files whose bytes changed and
-/// removing files that are no longer built. Used by `serve` after a rebuild; returns the
-/// paths that changed.
-pub fn sync(output: &Output, previous: Option<&Output>, dir: &Path) -> io::Result<Vec<String>> {
-    let Some(previous) = previous.filter(|_| dir.is_dir()) else {
-        publish(output, dir)?;
-        return Ok(output.files.keys().cloned().collect());
-    };
-    let mut changed = Vec::new();
-    for (path, blob) in &output.files {
-        if previous.files.get(path) != Some(blob)
-            || matches!(blob, Blob::Copy(_)) && !dir.join(path).exists()
-        {
-            let target = dir.join(path);
-            if let Some(folder) = target.parent() {
-                std::fs::create_dir_all(folder)?;
-            }
-            write_one(&target, blob)?;
-            changed.push(path.clone());
-        }
-    }
-    for path in previous
-        .files
-        .keys()
-        .filter(|p| !output.files.contains_key(*p))
-    {
+/// Writes the `changed` paths of `output` into `dir`, which holds the previous build,
+/// and removes those that `output` no longer has. Used by `serve` after an update.
+pub fn write_changed(output: &Output, dir: &Path, changed: &[String]) -> io::Result<()> {
+    for path in changed {
         let target = dir.join(path);
-        if target.is_file() {
-            std::fs::remove_file(&target)?;
+        match output.files.get(path) {
+            Some(blob) => {
+                if let Some(folder) = target.parent() {
+                    std::fs::create_dir_all(folder)?;
+                }
+                write_one(&target, blob)?;
+            }
+            None if target.is_file() => std::fs::remove_file(&target)?,
+            None => {}
         }
-        changed.push(path.clone());
     }
-    Ok(changed)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -152,11 +145,11 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("site");
         let mut first = Output::default();
-        first.insert("a/index.html", Blob::Bytes(b"eins".to_vec()));
-        first.insert("alt.html", Blob::Bytes(b"alt".to_vec()));
+        first.insert("a/index.html", Blob::bytes(*b"eins"));
+        first.insert("alt.html", Blob::bytes(*b"alt"));
         publish(&first, &dir).expect("first");
         let mut second = Output::default();
-        second.insert("a/index.html", Blob::Bytes(b"zwei".to_vec()));
+        second.insert("a/index.html", Blob::bytes(*b"zwei"));
         publish(&second, &dir).expect("second");
         assert_eq!(
             std::fs::read(dir.join("a/index.html")).expect("read"),

@@ -102,10 +102,7 @@ impl<'a> Renderer<'a> {
             }
         }
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
-            if matches!(
-                taxonomy.taxonomy.key.as_str(),
-                "stakeholders" | "departments"
-            ) {
+            if taxonomy.has_audience_decks() {
                 jobs.extend((0..taxonomy.terms.len()).map(|n| Job::AudienceSlides(t, n)));
             }
         }
@@ -116,22 +113,22 @@ impl<'a> Renderer<'a> {
             Job::SearchIndex,
             Job::QaIndex,
         ]);
-        let results: Vec<JobResult> = jobs.par_iter().map(|job| self.job(job)).collect();
+        let results: Vec<JobResult> = jobs.par_iter().map(|job| self.render_job(job)).collect();
         let mut output = Output::default();
         let mut diags = Diagnostics::default();
         for result in results {
             match result {
-                Ok(Some((path, bytes))) => output.insert(path, Blob::Bytes(bytes)),
+                Ok(Some((path, bytes))) => output.insert(path, Blob::bytes(bytes)),
                 Ok(None) => {}
                 Err(diagnostic) => diags.push(diagnostic),
             }
         }
         for (path, file) in self.theme.assets() {
-            output.insert(format!("assets/{path}"), Blob::Bytes(file.bytes.clone()));
+            output.insert(format!("assets/{path}"), Blob::bytes(file.bytes.clone()));
         }
         output.insert(
             "assets/highlight.css",
-            Blob::Bytes(markdown::highlight_css().as_bytes().to_vec()),
+            Blob::bytes(markdown::highlight_css().as_bytes()),
         );
         copy_tree(&root.join("static"), "", &mut output, &|_| true);
         copy_tree(&root.join(&self.config.src), "", &mut output, &|p| {
@@ -149,7 +146,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn job(&self, job: &Job) -> JobResult {
+    /// Renders the file of one job.
+    pub fn render_job(&self, job: &Job) -> JobResult {
         Ok(Some(match *job {
             Job::Node(n) => {
                 let node = &self.site.nodes[n];
@@ -512,10 +510,7 @@ impl<'a> Renderer<'a> {
 
     fn taxonomy_value(&self, t: usize) -> Value {
         let taxonomy = &self.site.taxonomies[t];
-        let audience = matches!(
-            taxonomy.taxonomy.key.as_str(),
-            "stakeholders" | "departments"
-        );
+        let audience = taxonomy.has_audience_decks();
         let terms: Vec<Value> = taxonomy
             .terms
             .iter()
@@ -527,10 +522,7 @@ impl<'a> Renderer<'a> {
     fn term_value(&self, t: usize, n: usize) -> Value {
         let taxonomy = &self.site.taxonomies[t];
         let term = &taxonomy.terms[n];
-        let audience = matches!(
-            taxonomy.taxonomy.key.as_str(),
-            "stakeholders" | "departments"
-        );
+        let audience = taxonomy.has_audience_decks();
         let groups: Vec<Value> = [Kind::Argument, Kind::Case, Kind::Deck, Kind::Stage, Kind::Page]
             .into_iter()
             .filter_map(|kind| {
@@ -643,10 +635,7 @@ impl<'a> Renderer<'a> {
                 .map(|p| format!("{}slides/", p.url)),
         );
         for taxonomy in &self.site.taxonomies {
-            if matches!(
-                taxonomy.taxonomy.key.as_str(),
-                "stakeholders" | "departments"
-            ) {
+            if taxonomy.has_audience_decks() {
                 urls.extend(taxonomy.terms.iter().map(|t| format!("{}slides/", t.url)));
             }
         }
@@ -728,17 +717,42 @@ impl<'a> Renderer<'a> {
 }
 
 /// A rendered file (path, bytes), nothing for a job that does not apply, or an error.
-type JobResult = Result<Option<(String, Vec<u8>)>, Diagnostic>;
+pub type JobResult = Result<Option<(String, Vec<u8>)>, Diagnostic>;
 
-enum Job {
+/// One output file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    /// The page of navigation node `n`.
     Node(usize),
+    /// The slides of content page `p` (a deck).
     Slides(usize),
+    /// The generated deck of term `n` of taxonomy `t`.
     AudienceSlides(usize, usize),
+    /// `print.html`: the whole site on one page.
     Print,
     NotFound,
     Sitemap,
     SearchIndex,
     QaIndex,
+}
+
+/// The output path a job renders to (a job that does not apply may render nothing).
+pub fn job_path(site: &Site, job: Job) -> Option<String> {
+    Some(match job {
+        Job::Node(n) => format!("{}index.html", site.nodes.get(n)?.url),
+        Job::Slides(p) => format!("{}slides/index.html", site.pages.get(p)?.url),
+        Job::AudienceSlides(t, n) => {
+            format!(
+                "{}slides/index.html",
+                site.taxonomies.get(t)?.terms.get(n)?.url
+            )
+        }
+        Job::Print => "print.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::SearchIndex => "assets/search-index.js".into(),
+        Job::QaIndex => "assets/qa-index.js".into(),
+    })
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.

@@ -8,14 +8,18 @@
 //! refused before the lookup.
 //!
 //! A change travels like this:
-//! - the watcher (notify + notify-debouncer-full) batches events for ~100 ms;
+//! - the watcher (notify + notify-debouncer-full) batches events for ~20 ms;
 //! - [`classify`] turns each changed path into a [`Change`], dropping editor temp files
 //!   and the build folder;
-//! - the rebuild loop re-runs [`crate::generate`], writes only the changed files into
-//!   the build folder ([`output::sync`]) and swaps the served snapshot;
+//! - the rebuild loop hands the paths to [`Project::update`], which re-renders only what
+//!   the change touches, writes the changed files into the build folder and swaps the
+//!   served snapshot;
 //! - every open page holds a server-sent-events stream on `/__buyin/events` and reloads
 //!   (or only swaps its stylesheets) when told. A broken build keeps the last good site
-//!   and adds an overlay listing the errors to every served HTML page.
+//!   and adds an overlay listing the errors to every served HTML page;
+//! - files that show the edited page elsewhere (decks, print page, search index) are
+//!   rendered right after the reload signal ([`Project::finish`]); a request for one of
+//!   them waits until it is current, so a page never sees a stale one.
 //!
 //! `serve` is the one interactive command, so it reports progress on the terminal
 //! itself (stderr, respecting `quiet`) instead of returning diagnostics to `main.rs`.
@@ -26,7 +30,7 @@ use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
@@ -37,7 +41,8 @@ use crate::BuildOptions;
 use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
-use crate::output::{self, Blob, Output};
+use crate::output::{self, Output};
+use crate::rebuild::{Project, Update};
 
 /// Where open pages listen for reload signals.
 const EVENTS_PATH: &str = "/__buyin/events";
@@ -46,8 +51,11 @@ const WORKERS: usize = 8;
 /// Proxies and browsers drop idle streams; a comment line now and then keeps them open
 /// and tells us when a tab has gone.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// Editors write a file in several steps; wait this long for quiet before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Editors write a file in several steps (a temp file, then a rename), all within a
+/// millisecond or two; wait this long for quiet before rebuilding.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// Longest wait of a request for a file that is being rendered again.
+const SETTLE_WAIT: Duration = Duration::from_secs(60);
 /// How often to nudge tiny_http's connection pool (see `serve`).
 const POOL_WAKE: Duration = Duration::from_secs(1);
 /// How many ports after a taken one to try.
@@ -481,6 +489,8 @@ struct Snapshot {
     errors: Vec<Diagnostic>,
     /// Changes with every swap; pages compare it on (re)connect.
     version: u64,
+    /// Output paths still being rendered after an edit; requests for them wait.
+    pending: BTreeSet<String>,
 }
 
 /// A message to open pages.
@@ -494,6 +504,9 @@ enum Signal {
 struct State {
     snapshot: RwLock<Arc<Snapshot>>,
     clients: Mutex<Vec<Sender<Signal>>>,
+    /// Held while the snapshot changes; `settled` wakes requests waiting for a file.
+    gate: Mutex<()>,
+    settled: Condvar,
 }
 
 impl State {
@@ -508,8 +521,11 @@ impl State {
                 output: None,
                 errors: Vec::new(),
                 version,
+                pending: BTreeSet::new(),
             })),
             clients: Mutex::new(Vec::new()),
+            gate: Mutex::new(()),
+            settled: Condvar::new(),
         }
     }
 
@@ -521,18 +537,61 @@ impl State {
     }
 
     /// Replaces the snapshot; returns the new version.
-    fn swap(&self, output: Option<Arc<Output>>, errors: Vec<Diagnostic>) -> u64 {
+    fn swap(
+        &self,
+        output: Option<Arc<Output>>,
+        errors: Vec<Diagnostic>,
+        pending: BTreeSet<String>,
+    ) -> u64 {
+        self.replace(|old| Snapshot {
+            output,
+            errors,
+            version: old.version + 1,
+            pending,
+        })
+    }
+
+    /// Puts the files rendered after a reload signal in place: same version, since
+    /// open pages were already told to reload.
+    fn settle(&self, output: Arc<Output>) {
+        self.replace(|old| Snapshot {
+            output: Some(output),
+            errors: old.errors.clone(),
+            version: old.version,
+            pending: BTreeSet::new(),
+        });
+    }
+
+    fn replace(&self, next: impl FnOnce(&Snapshot) -> Snapshot) -> u64 {
+        let _gate = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
         let mut slot = self
             .snapshot
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let version = slot.version + 1;
-        *slot = Arc::new(Snapshot {
-            output,
-            errors,
-            version,
-        });
+        *slot = Arc::new(next(&slot));
+        let version = slot.version;
+        drop(slot);
+        self.settled.notify_all();
         version
+    }
+
+    /// The current snapshot once `key` is no longer being rendered (or after
+    /// [`SETTLE_WAIT`], serving what there is).
+    fn settled_for(&self, key: &str) -> Arc<Snapshot> {
+        let deadline = Instant::now() + SETTLE_WAIT;
+        let mut gate = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let snapshot = self.current();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !snapshot.pending.contains(key) || left.is_zero() {
+                return snapshot;
+            }
+            gate = self
+                .settled
+                .wait_timeout(gate, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
     }
 
     /// Sends `signal` to every open stream, forgetting streams that have ended.
@@ -622,7 +681,15 @@ fn handle(request: Request, state: &Arc<State>) {
         );
         return;
     }
-    let snapshot = state.current();
+    let mut snapshot = state.current();
+    if let Target::File(key) = resolve(
+        request.url(),
+        snapshot.output.as_deref().unwrap_or(&Output::default()),
+    ) {
+        if snapshot.pending.contains(&key) {
+            snapshot = state.settled_for(&key);
+        }
+    }
     let empty = Output::default();
     let output = snapshot.output.as_deref().unwrap_or(&empty);
     match resolve(request.url(), output) {
@@ -882,161 +949,193 @@ impl Terminal {
     }
 }
 
-/// The rebuild side of the server: builds, keeps the last good output and the build
-/// folder in step with it, and tells open pages.
+/// The rebuild side of the server: keeps the project in memory, the build folder in
+/// step with it, and tells open pages.
 struct Session<'a> {
     root: &'a Path,
     build: &'a BuildOptions,
     terminal: Terminal,
     layout: Layout,
-    /// The last good output and the folder it was written to.
-    written: Option<(Arc<Output>, PathBuf)>,
+    /// The last good build; `None` until one succeeds.
+    project: Option<Project>,
+    /// The folder the last good output was written to.
+    written: Option<PathBuf>,
 }
 
 impl Session<'_> {
-    /// Builds and swaps the snapshot; `touched` are the changed project paths
-    /// (relative), empty for a full build.
+    /// Applies `touched` project paths (relative; empty for the first build), swaps the
+    /// snapshot and signals open pages; then renders what the update deferred.
     fn rebuild(&mut self, state: &State, touched: &BTreeSet<PathBuf>, first: bool) {
         let started = Instant::now();
-        let result = crate::generate(self.root, self.build).and_then(|built| {
-            let dir = crate::build_dir(self.root, &built.config, self.build)?;
-            Ok((built, dir))
-        });
+        let touched: Vec<PathBuf> = touched.iter().cloned().collect();
+        let result = self.update(&touched);
         let elapsed = started.elapsed().as_millis();
         let before = state.current();
-        match result {
-            Ok((built, dir)) => {
-                for warning in &built.warnings {
-                    self.terminal.info(warning.to_string());
+        let (update, dir) = match result {
+            Ok(done) => done,
+            Err(diags) => return self.report_errors(state, &before, diags.sorted(), first),
+        };
+        let Some(project) = &self.project else { return };
+        let model = project.model();
+        if update.full {
+            for warning in &model.warnings {
+                self.terminal.info(warning.to_string());
+            }
+        }
+        let (pages, decks) = model.counts();
+        self.layout = Layout {
+            src: model.config.src.clone(),
+            build_dir: dir.strip_prefix(self.root).unwrap_or(&dir).to_path_buf(),
+        };
+        let output = Arc::new(model.output.clone());
+        self.write(&output, &dir, &update.changed);
+        let was_broken = !before.errors.is_empty();
+        let pending: BTreeSet<String> = update.deferred.iter().cloned().collect();
+        let version = state.swap(Some(output), Vec::new(), pending);
+        if first {
+            self.terminal.info(format!(
+                "built {pages} pages and {decks} decks in {elapsed} ms"
+            ));
+            return;
+        }
+        if update.changed.is_empty() && update.deferred.is_empty() && !was_broken {
+            self.terminal
+                .info(format!("rebuilt in {elapsed} ms: nothing changed"));
+            return;
+        }
+        let css_only = !was_broken
+            && update.deferred.is_empty()
+            && update.changed.iter().all(|p| p.ends_with(".css"));
+        let signal = if css_only {
+            Signal::Css(version)
+        } else {
+            Signal::Reload(version)
+        };
+        let pages = state.broadcast(signal);
+        let mut report = format!("rebuilt in {elapsed} ms");
+        if was_broken {
+            report.push_str(", errors fixed");
+        }
+        if !update.changed.is_empty() {
+            let urls: Vec<String> = update
+                .changed
+                .iter()
+                .take(URLS_SHOWN)
+                .map(|p| url_of(p))
+                .collect();
+            let _ = write!(report, "; changed: {}", urls.join(" "));
+            if update.changed.len() > URLS_SHOWN {
+                let _ = write!(report, " and {} more", update.changed.len() - URLS_SHOWN);
+            }
+        }
+        let _ = write!(
+            report,
+            "; {} {pages} page{}",
+            if css_only { "restyled" } else { "reloaded" },
+            if pages == 1 { "" } else { "s" }
+        );
+        self.terminal.info(report);
+        if !update.deferred.is_empty() {
+            self.finish(state, &dir, update.deferred.len());
+        }
+    }
+
+    /// Loads the project the first time (or until it first builds), else updates it;
+    /// returns the update and the build folder.
+    fn update(
+        &mut self,
+        touched: &[PathBuf],
+    ) -> Result<(Update, PathBuf), crate::diag::Diagnostics> {
+        let update = match &mut self.project {
+            Some(project) => project.update(touched)?,
+            None => {
+                let project = Project::load(self.root, self.build)?;
+                let changed = project.model().output.files.keys().cloned().collect();
+                self.project = Some(project);
+                Update {
+                    changed,
+                    deferred: Vec::new(),
+                    full: true,
                 }
-                self.layout = Layout {
-                    src: built.config.src.clone(),
-                    build_dir: dir.strip_prefix(self.root).unwrap_or(&dir).to_path_buf(),
-                };
-                let output = Arc::new(built.output);
-                let previous = self
-                    .written
-                    .as_ref()
-                    .filter(|(_, old_dir)| *old_dir == dir)
-                    .map(|(old, _)| Arc::clone(old));
-                let changed = self.write(&output, previous.as_deref(), &dir, touched);
-                self.written = Some((Arc::clone(&output), dir));
-                let was_broken = !before.errors.is_empty();
-                let version = state.swap(Some(output), Vec::new());
-                if first {
-                    self.terminal.info(format!(
-                        "built {} pages and {} decks in {elapsed} ms",
-                        built.pages, built.decks
-                    ));
-                    return;
-                }
-                if changed.is_empty() && !was_broken {
-                    self.terminal
-                        .info(format!("rebuilt in {elapsed} ms: nothing changed"));
-                    return;
-                }
-                let css_only = !was_broken && changed.iter().all(|p| p.ends_with(".css"));
-                let signal = if css_only {
-                    Signal::Css(version)
-                } else {
-                    Signal::Reload(version)
-                };
-                let pages = state.broadcast(signal);
-                let mut report = format!("rebuilt in {elapsed} ms");
-                if was_broken {
-                    report.push_str(", errors fixed");
-                }
-                if !changed.is_empty() {
-                    let urls: Vec<String> =
-                        changed.iter().take(URLS_SHOWN).map(|p| url_of(p)).collect();
-                    let _ = write!(report, "; changed: {}", urls.join(" "));
-                    if changed.len() > URLS_SHOWN {
-                        let _ = write!(report, " and {} more", changed.len() - URLS_SHOWN);
-                    }
-                }
-                let _ = write!(
-                    report,
-                    "; {} {pages} page{}",
-                    if css_only { "restyled" } else { "reloaded" },
-                    if pages == 1 { "" } else { "s" }
-                );
-                self.terminal.info(report);
+            }
+        };
+        let Some(project) = &self.project else {
+            return Err(crate::diag::Diagnostics::default());
+        };
+        let dir = crate::build_dir(self.root, &project.model().config, self.build)?;
+        Ok((update, dir))
+    }
+
+    /// Renders the files the last update deferred and puts them in place.
+    fn finish(&mut self, state: &State, dir: &Path, count: usize) {
+        let Some(project) = &mut self.project else {
+            return;
+        };
+        let started = Instant::now();
+        match project.finish() {
+            Ok(changed) => {
+                let output = Arc::new(project.model().output.clone());
+                self.write(&output, dir, &changed);
+                state.settle(output);
+                self.terminal.info(format!(
+                    "  and {count} file{} that show it elsewhere in {} ms",
+                    if count == 1 { "" } else { "s" },
+                    started.elapsed().as_millis()
+                ));
             }
             Err(diags) => {
-                let errors = diags.sorted();
-                for d in &errors {
-                    eprintln!("{d}");
-                }
-                let count = errors.len();
-                eprintln!(
-                    "{count} error{}; {}",
-                    if count == 1 { "" } else { "s" },
-                    if before.output.is_some() {
-                        "still serving the last good version"
-                    } else {
-                        "serving an error page until the site builds"
-                    }
-                );
-                let unchanged = errors == before.errors;
-                let version = state.swap(before.output.clone(), errors);
-                if !unchanged && !first {
-                    state.broadcast(Signal::Reload(version));
-                }
+                let before = state.current();
+                self.report_errors(state, &before, diags.sorted(), false);
             }
         }
     }
 
-    /// Brings the build folder in line with `output`; returns the changed output paths.
-    fn write(
+    /// Shows the errors of a failed update on the terminal and in every open page.
+    fn report_errors(
         &self,
-        output: &Output,
-        previous: Option<&Output>,
-        dir: &Path,
-        touched: &BTreeSet<PathBuf>,
-    ) -> Vec<String> {
-        let mut changed: Vec<String> = match previous {
-            Some(previous) => {
-                let mut changed: Vec<String> = output
-                    .files
-                    .iter()
-                    .filter(|(path, blob)| previous.files.get(*path) != Some(blob))
-                    .map(|(path, _)| path.clone())
-                    .collect();
-                changed.extend(
-                    previous
-                        .files
-                        .keys()
-                        .filter(|p| !output.files.contains_key(*p))
-                        .cloned(),
-                );
-                changed
+        state: &State,
+        before: &Snapshot,
+        errors: Vec<Diagnostic>,
+        first: bool,
+    ) {
+        for d in &errors {
+            eprintln!("{d}");
+        }
+        let count = errors.len();
+        eprintln!(
+            "{count} error{}; {}",
+            if count == 1 { "" } else { "s" },
+            if before.output.is_some() {
+                "still serving the last good version"
+            } else {
+                "serving an error page until the site builds"
             }
-            None => output.files.keys().cloned().collect(),
+        );
+        let unchanged = errors == before.errors;
+        let version = state.swap(before.output.clone(), errors, BTreeSet::new());
+        if !unchanged && !first {
+            state.broadcast(Signal::Reload(version));
+        }
+    }
+
+    /// Brings the build folder in line with `output`: the whole folder the first time
+    /// (or when it moved), else only the `changed` paths.
+    fn write(&mut self, output: &Output, dir: &Path, changed: &[String]) {
+        let result = if self.written.as_deref() == Some(dir) && dir.is_dir() {
+            output::write_changed(output, dir, changed)
+        } else {
+            output::publish(output, dir)
         };
-        if let Err(e) = output::sync(output, previous, dir) {
-            self.terminal.warn(format!(
-                "cannot write the build folder '{}' ({e}); serving from memory anyway",
-                dir.display()
-            ));
-        }
-        // A copied file is the same blob (its source path) after an edit, so sync cannot
-        // see that its bytes changed: copy the ones whose source was touched.
-        if previous.is_some() && !touched.is_empty() {
-            for (path, blob) in &output.files {
-                let Blob::Copy(source) = blob else { continue };
-                let rel = source.strip_prefix(self.root).unwrap_or(source);
-                if touched.contains(rel) && !changed.contains(path) {
-                    if let Err(e) = std::fs::copy(source, dir.join(path)) {
-                        self.terminal
-                            .warn(format!("cannot copy '{}' ({e})", source.display()));
-                    }
-                    changed.push(path.clone());
-                }
+        match result {
+            Ok(()) => self.written = Some(dir.to_path_buf()),
+            Err(e) => {
+                self.written = None;
+                self.terminal.warn(format!(
+                    "cannot write the build folder '{}' ({e}); serving from memory anyway",
+                    dir.display()
+                ));
             }
         }
-        changed.sort();
-        changed.dedup();
-        changed
     }
 }
 
@@ -1121,6 +1220,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 src: config.src,
             })
             .unwrap_or_default(),
+        project: None,
         written: None,
     };
     // Watch before the first build, so an edit made during it is not lost.
@@ -1286,7 +1386,7 @@ mod tests {
             "404.html",
             "ü/index.html",
         ] {
-            output.insert(path, Blob::Bytes(path.as_bytes().to_vec()));
+            output.insert(path, crate::output::Blob::bytes(path.as_bytes()));
         }
         output
     }

@@ -32,6 +32,15 @@ impl Page {
     pub fn title(&self) -> &str {
         &self.source.front.title
     }
+
+    /// What Markdown rendering reads of this page.
+    pub fn markdown_input(&self) -> crate::markdown::Input<'_> {
+        crate::markdown::Input {
+            text: self.source.body(),
+            rel: &self.source.rel,
+            url: &self.url,
+        }
+    }
 }
 
 /// A term of a taxonomy and the pages tagged with it, in listing order.
@@ -49,6 +58,13 @@ pub struct TaxonomyTerms {
     pub taxonomy: Taxonomy,
     pub url: String,
     pub terms: Vec<Term>,
+}
+
+impl TaxonomyTerms {
+    /// Whether every term gets a generated deck (`stakeholders` and `departments`).
+    pub fn has_audience_decks(&self) -> bool {
+        matches!(self.taxonomy.key.as_str(), "stakeholders" | "departments")
+    }
 }
 
 /// What a navigation node shows.
@@ -391,26 +407,50 @@ impl Site {
     /// Checks internal links and anchors once every page is rendered; `files` tells
     /// whether an output file exists.
     pub fn check_links(&self, files: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
-        let ids: Vec<HashSet<&str>> = self
-            .pages
-            .iter()
-            .map(|p| p.rendered.headings.iter().map(|h| h.id.as_str()).collect())
-            .collect();
+        self.check_links_of(0..self.pages.len(), files)
+    }
+
+    /// Checks the links of the given pages only (after an edit that touched them).
+    pub fn check_links_of(
+        &self,
+        pages: impl IntoIterator<Item = usize>,
+        files: &dyn Fn(&str) -> bool,
+    ) -> Vec<Diagnostic> {
+        // Heading ids of link targets, gathered once per target that is linked to.
+        let mut ids: HashMap<usize, HashSet<&str>> = HashMap::new();
         let mut problems = Vec::new();
-        for page in &self.pages {
+        for page in pages.into_iter().map(|p| &self.pages[p]) {
             for link in &page.rendered.links {
                 let problem = match &link.target {
                     LinkTarget::Page(rel) => match self.by_rel.get(rel) {
                         None => Some(format!("broken link '{}' (no page '{rel}')", link.written)),
-                        Some(&target) => link.anchor.as_deref().filter(|a| !a.is_empty() && !ids[target].contains(a)).map(|anchor| {
-                            let known: Vec<&str> = ids[target].iter().copied().collect();
-                            match crate::diag::nearest(anchor, known) {
-                                Some(near) => format!("broken anchor '#{anchor}' in link '{}' (did you mean '#{near}'?)", link.written),
-                                None => format!("broken anchor '#{anchor}' in link '{}' (no heading with that id)", link.written),
-                            }
-                        }),
+                        Some(&target) => {
+                            let ids = ids.entry(target).or_insert_with(|| {
+                                self.pages[target]
+                                    .rendered
+                                    .headings
+                                    .iter()
+                                    .map(|h| h.id.as_str())
+                                    .collect()
+                            });
+                            link.anchor.as_deref().filter(|a| !a.is_empty() && !ids.contains(a)).map(|anchor| {
+                                let mut known: Vec<&str> = ids.iter().copied().collect();
+                                known.sort_unstable();
+                                match crate::diag::nearest(anchor, known) {
+                                    Some(near) => format!("broken anchor '#{anchor}' in link '{}' (did you mean '#{near}'?)", link.written),
+                                    None => format!("broken anchor '#{anchor}' in link '{}' (no heading with that id)", link.written),
+                                }
+                            })
+                        }
                     },
-                    LinkTarget::File(path) => (!files(path) && !files(&format!("{path}/index.html"))).then(|| format!("broken link '{}' (no file '{path}' in the output)", link.written)),
+                    LinkTarget::File(path) => {
+                        (!files(path) && !files(&format!("{path}/index.html"))).then(|| {
+                            format!(
+                                "broken link '{}' (no file '{path}' in the output)",
+                                link.written
+                            )
+                        })
+                    }
                 };
                 if let Some(message) = problem {
                     let (line, col) = page.source.body_line_col(link.offset);

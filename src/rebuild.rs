@@ -1,0 +1,422 @@
+//! Incremental rebuilds for `serve`: the last good model and output of a project, and
+//! the smallest re-render an edit needs.
+//!
+//! An edit that changes only the Markdown body of a page (its front matter the same,
+//! byte for byte) cannot move a URL, a title, a listing or the navigation, so only the
+//! files that show that body are rendered again:
+//! - the page itself, and its slides if it is a deck ([`Project::update`]);
+//! - decks that expand it (`{{ argument(path=…) }}` alone on a slide) and their pages,
+//!   the generated audience decks that list it or that it introduces, the roadmap if
+//!   it is a stage, and the whole-site files: `print.html`, the search index and the
+//!   Q&A index ([`Project::finish`], which `serve` runs after telling open pages to
+//!   reload, holding back requests for exactly those files until they are done).
+//!
+//! A copied file (`static/`, pictures beside the Markdown) that keeps its place is
+//! read again, nothing rendered. Everything else — front matter, new, deleted or
+//! renamed files, `book.toml`, the theme — runs the whole pipeline again. Either way the
+//! output is byte for byte what a fresh `buyin build` produces; the tests hold it to
+//! that.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::markdown::{self, BlockRole, LinkTarget, Rendered};
+use crate::output::{Blob, Output};
+use crate::render::{Job, JobResult, Renderer, SiteEnv};
+use crate::shortcode::Call;
+use crate::site::{NodeKind, Page, Site};
+use crate::source::{self, Kind, Source};
+use crate::{BuildOptions, Generated};
+
+/// A project kept in memory between edits.
+pub struct Project {
+    root: PathBuf,
+    options: BuildOptions,
+    model: Generated,
+    /// Content files (relative to the content folder) changed since the last good
+    /// update; a failed update keeps them for the next one.
+    pending: BTreeSet<String>,
+    /// A change that needs the whole pipeline has not been applied yet.
+    stale: bool,
+    /// Jobs left for [`Project::finish`].
+    deferred: BTreeSet<Job>,
+}
+
+/// What an update did.
+#[derive(Debug, Default, PartialEq)]
+pub struct Update {
+    /// Output paths whose bytes changed, that appeared or that went away, sorted.
+    pub changed: Vec<String>,
+    /// Output paths that [`Project::finish`] renders again, sorted.
+    pub deferred: Vec<String>,
+    /// Whether the whole pipeline ran.
+    pub full: bool,
+}
+
+/// How to apply the pending content changes.
+enum Plan {
+    /// Only bodies changed: (page index, its new source).
+    Bodies(Vec<(usize, Source)>),
+    /// Anything else.
+    Full,
+}
+
+impl Project {
+    /// Runs the whole pipeline once.
+    pub fn load(root: &Path, options: &BuildOptions) -> Result<Project, Diagnostics> {
+        Ok(Project {
+            root: root.to_path_buf(),
+            options: options.clone(),
+            model: crate::generate_model(root, options)?,
+            pending: BTreeSet::new(),
+            stale: false,
+            deferred: BTreeSet::new(),
+        })
+    }
+
+    /// The current model and output.
+    pub fn model(&self) -> &Generated {
+        &self.model
+    }
+
+    /// Applies changed project files (paths relative to the project root). On errors
+    /// the model and output stay as they were, and the changes are retried with the
+    /// next update.
+    pub fn update(&mut self, touched: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let src = self.model.config.src.clone();
+        for path in touched {
+            match path.strip_prefix(&src) {
+                Ok(rel) if rel.extension().is_some_and(|e| e == "md") => {
+                    self.pending.insert(display_path(rel));
+                }
+                _ if self.copied_to(path).is_some() => {}
+                _ => self.stale = true,
+            }
+        }
+        let mut update = match self.plan()? {
+            Plan::Full => self.rerun()?,
+            Plan::Bodies(edits) => self.apply_bodies(edits)?,
+        };
+        for path in touched {
+            update
+                .changed
+                .extend(self.copied_to(path).unwrap_or_default());
+        }
+        update.changed.sort();
+        update.changed.dedup();
+        Ok(update)
+    }
+
+    /// Renders what the last update deferred; returns the output paths that changed.
+    /// Should a template fail here, the next update runs the whole pipeline.
+    pub fn finish(&mut self) -> Result<Vec<String>, Diagnostics> {
+        let jobs: Vec<Job> = std::mem::take(&mut self.deferred).into_iter().collect();
+        let results = self.render(&jobs);
+        let mut diags = Diagnostics::default();
+        let mut files = Vec::new();
+        for result in results {
+            match result {
+                Ok(file) => files.extend(file),
+                Err(diagnostic) => diags.push(diagnostic),
+            }
+        }
+        if diags.has_errors() {
+            self.stale = true;
+            return Err(diags);
+        }
+        Ok(store(&mut self.model.output, files))
+    }
+
+    /// Output paths of the files a copied project file lands in, if it is one and
+    /// still exists.
+    fn copied_to(&self, path: &Path) -> Option<Vec<String>> {
+        let source = self.root.join(path);
+        if !source.is_file() {
+            return None;
+        }
+        let targets: Vec<String> = self
+            .model
+            .output
+            .files
+            .iter()
+            .filter(|(_, blob)| matches!(blob, Blob::Copy(from) if *from == source))
+            .map(|(path, _)| path.clone())
+            .collect();
+        (!targets.is_empty()).then_some(targets)
+    }
+
+    /// Reads the pending content files and decides how to apply them.
+    fn plan(&self) -> Result<Plan, Diagnostics> {
+        if self.stale {
+            return Ok(Plan::Full);
+        }
+        let config = &self.model.config;
+        let site = &self.model.site;
+        let drafts = self.options.drafts || config.drafts;
+        let mut edits = Vec::new();
+        let mut diags = Diagnostics::default();
+        for rel in &self.pending {
+            let path = config.src.join(rel);
+            let file = self.root.join(&path);
+            let known = site.by_rel.get(rel).copied();
+            if file.is_dir() {
+                return Ok(Plan::Full);
+            }
+            let bytes = match std::fs::read(&file) {
+                Ok(bytes) => bytes,
+                // Deleted: a page leaves the site; a draft or a non-page was never in it.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => match known {
+                    Some(_) => return Ok(Plan::Full),
+                    None => continue,
+                },
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        &path,
+                        0,
+                        0,
+                        format!("cannot read file ({e})"),
+                    ));
+                    continue;
+                }
+            };
+            match source::parse(path, rel.clone(), bytes, config) {
+                Err(errors) => diags.extend(errors),
+                Ok(source) => match (known, drafts || !source.front.draft) {
+                    (None, false) => {}
+                    (Some(p), true) if same_front_matter(&site.pages[p].source, &source) => {
+                        edits.push((p, source));
+                    }
+                    _ => return Ok(Plan::Full),
+                },
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Plan::Bodies(edits))
+    }
+
+    /// Runs the whole pipeline and compares its output with the previous one.
+    fn rerun(&mut self) -> Result<Update, Diagnostics> {
+        let model = crate::generate_model(&self.root, &self.options)?;
+        let old = std::mem::replace(&mut self.model, model);
+        let new = &self.model.output.files;
+        let mut changed: Vec<String> = new
+            .iter()
+            .filter(|(path, blob)| old.output.files.get(*path) != Some(blob))
+            .map(|(path, _)| path.clone())
+            .collect();
+        changed.extend(
+            old.output
+                .files
+                .keys()
+                .filter(|path| !new.contains_key(*path))
+                .cloned(),
+        );
+        self.pending.clear();
+        self.stale = false;
+        self.deferred.clear();
+        Ok(Update {
+            changed,
+            deferred: Vec::new(),
+            full: true,
+        })
+    }
+
+    /// Re-renders the edited bodies and the page of each; defers the other files that
+    /// show them.
+    fn apply_bodies(&mut self, edits: Vec<(usize, Source)>) -> Result<Update, Diagnostics> {
+        if edits.is_empty() {
+            self.pending.clear();
+            return Ok(Update::default());
+        }
+        let rendered: Vec<Rendered> = {
+            let model = &self.model;
+            let renderer = Renderer::new(&model.site, &model.config, &model.theme);
+            let env = SiteEnv {
+                renderer: &renderer,
+            };
+            edits
+                .par_iter()
+                .map(|(p, source)| {
+                    let input = markdown::Input {
+                        text: source.body(),
+                        rel: &source.rel,
+                        url: &model.site.pages[*p].url,
+                    };
+                    markdown::render(&input, &env)
+                })
+                .collect()
+        };
+        let mut diags = Diagnostics::default();
+        for ((_, source), rendered) in edits.iter().zip(&rendered) {
+            diags.extend(rendered.diagnostics(source));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+
+        let mut previous = Vec::new();
+        for ((p, source), rendered) in edits.into_iter().zip(rendered) {
+            let page = &mut self.model.site.pages[p];
+            let source = std::mem::replace(&mut page.source, source);
+            let rendered = std::mem::replace(&mut page.rendered, rendered);
+            previous.push((p, source, rendered));
+        }
+        let edited: Vec<usize> = previous.iter().map(|(p, ..)| *p).collect();
+        let site = &self.model.site;
+        let linking = linking_pages(site, &edited);
+        let output = &self.model.output;
+        diags.extend(site.check_links_of(linking, &|path| output.contains(path)));
+        let (now, later) = affected_jobs(site, &edited);
+        let mut files = Vec::new();
+        if !diags.has_errors() {
+            for result in self.render(&now) {
+                match result {
+                    Ok(file) => files.extend(file),
+                    Err(diagnostic) => diags.push(diagnostic),
+                }
+            }
+        }
+        if diags.has_errors() {
+            for (p, source, rendered) in previous {
+                let page = &mut self.model.site.pages[p];
+                page.source = source;
+                page.rendered = rendered;
+            }
+            return Err(diags);
+        }
+        let changed = store(&mut self.model.output, files);
+        self.deferred.extend(later);
+        self.pending.clear();
+        let deferred = self
+            .deferred
+            .iter()
+            .filter_map(|job| crate::render::job_path(&self.model.site, *job))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        Ok(Update {
+            changed,
+            deferred,
+            full: false,
+        })
+    }
+
+    fn render(&self, jobs: &[Job]) -> Vec<JobResult> {
+        let model = &self.model;
+        let renderer = Renderer::new(&model.site, &model.config, &model.theme);
+        jobs.par_iter()
+            .map(|job| renderer.render_job(job))
+            .collect()
+    }
+}
+
+/// Whether two versions of a file have the same front matter, delimiters included.
+fn same_front_matter(old: &Source, new: &Source) -> bool {
+    old.text[..old.body_start] == new.text[..new.body_start]
+}
+
+/// Puts rendered files into `output`; returns the paths whose bytes changed.
+fn store(output: &mut Output, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (path, bytes) in files {
+        let same = matches!(output.files.get(&path), Some(Blob::Bytes(old)) if **old == bytes);
+        if !same {
+            output.insert(path.clone(), Blob::bytes(bytes));
+            changed.push(path);
+        }
+    }
+    changed.sort();
+    changed
+}
+
+/// The edited pages and every page with a link into one of them (its anchors may have
+/// gone).
+fn linking_pages(site: &Site, edited: &[usize]) -> Vec<usize> {
+    let rels: HashSet<&str> = edited
+        .iter()
+        .map(|&p| site.pages[p].source.rel.as_str())
+        .collect();
+    (0..site.pages.len())
+        .filter(|p| {
+            edited.contains(p)
+                || site.pages[*p].rendered.links.iter().any(
+                    |link| matches!(&link.target, LinkTarget::Page(rel) if rels.contains(rel.as_str())),
+                )
+        })
+        .collect()
+}
+
+/// The jobs that read the bodies of the edited pages: the pages themselves first, the
+/// rest later.
+fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job>) {
+    let edited_set: HashSet<usize> = edited.iter().copied().collect();
+    let rels: HashSet<&str> = edited
+        .iter()
+        .map(|&p| site.pages[p].source.rel.as_str())
+        .collect();
+    let expands = |page: &Page| {
+        page.rendered.blocks.iter().any(|block| match &block.role {
+            BlockRole::Shortcode(call) => refers_to(call, &rels),
+            _ => false,
+        })
+    };
+    let node_of = |page: &Page| site.by_url.get(&page.url).copied();
+    let mut now = BTreeSet::new();
+    let mut later = BTreeSet::new();
+    for &p in edited {
+        let page = &site.pages[p];
+        now.extend(node_of(page).map(Job::Node));
+        match page.kind() {
+            Kind::Deck => {
+                now.insert(Job::Slides(p));
+            }
+            Kind::Stage => later.extend(
+                (0..site.nodes.len())
+                    .filter(|&n| site.nodes[n].kind == NodeKind::Roadmap)
+                    .map(Job::Node),
+            ),
+            _ => {}
+        }
+    }
+    for (d, page) in site.pages.iter().enumerate() {
+        if page.kind() == Kind::Deck && !edited_set.contains(&d) && expands(page) {
+            later.extend(node_of(page).map(Job::Node));
+            later.insert(Job::Slides(d));
+        }
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        if !taxonomy.has_audience_decks() {
+            continue;
+        }
+        for (n, term) in taxonomy.terms.iter().enumerate() {
+            let lists = term.pages.iter().any(|p| {
+                edited_set.contains(p)
+                    && matches!(site.pages[*p].kind(), Kind::Argument | Kind::Case)
+            });
+            let intro = site
+                .by_url
+                .get(&term.url)
+                .and_then(|&node| site.nodes[node].intro);
+            let introduces =
+                intro.is_some_and(|i| edited_set.contains(&i) || expands(&site.pages[i]));
+            if lists || introduces {
+                later.insert(Job::AudienceSlides(t, n));
+            }
+        }
+    }
+    later.extend([Job::Print, Job::SearchIndex, Job::QaIndex]);
+    (now.into_iter().collect(), later.into_iter().collect())
+}
+
+/// Whether a shortcode call names one of the content paths.
+fn refers_to(call: &Call, rels: &HashSet<&str>) -> bool {
+    call.args
+        .get("path")
+        .and_then(|path| path.as_text())
+        .is_some_and(|path| rels.contains(path.trim_start_matches("./").trim_start_matches('/')))
+}

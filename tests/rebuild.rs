@@ -1,0 +1,297 @@
+//! Incremental rebuilds (what `serve` runs after an edit): each update re-renders only
+//! what the change touches, and the result is byte for byte a fresh build's.
+
+mod common;
+
+use std::path::PathBuf;
+
+use buyin::BuildOptions;
+use buyin::output::Blob;
+use buyin::rebuild::{Project, Update};
+use common::Project as TempProject;
+
+/// Loads the project in `dir`.
+fn load(dir: &TempProject) -> Project {
+    match Project::load(dir.path(), &BuildOptions::default()) {
+        Ok(project) => project,
+        Err(diags) => panic!("first build failed: {:?}", diags.sorted()),
+    }
+}
+
+/// Applies an edit of `paths` (relative to the project root), then the deferred part.
+fn update(project: &mut Project, paths: &[&str]) -> Update {
+    let touched: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let update = match project.update(&touched) {
+        Ok(update) => update,
+        Err(diags) => panic!("update failed: {:?}", diags.sorted()),
+    };
+    if let Err(diags) = project.finish() {
+        panic!("deferred files failed: {:?}", diags.sorted());
+    }
+    update
+}
+
+/// The project's output equals a fresh build of the same folder, file by file.
+fn assert_matches_fresh_build(project: &Project, dir: &TempProject) {
+    let fresh = match buyin::generate(dir.path(), &BuildOptions::default()) {
+        Ok(built) => built.output,
+        Err(diags) => panic!("fresh build failed: {:?}", diags.sorted()),
+    };
+    let kept = &project.model().output;
+    let kept_paths: Vec<&String> = kept.files.keys().collect();
+    let fresh_paths: Vec<&String> = fresh.files.keys().collect();
+    assert_eq!(
+        kept_paths, fresh_paths,
+        "the incremental output has other files"
+    );
+    for (path, blob) in &fresh.files {
+        let same = match (blob, &kept.files[path]) {
+            (Blob::Bytes(a), Blob::Bytes(b)) => a == b,
+            (a, b) => a == b,
+        };
+        assert!(same, "{path} differs from a fresh build");
+    }
+}
+
+fn page(project: &Project, path: &str) -> String {
+    match project.model().output.read(path) {
+        Some(Ok(bytes)) => String::from_utf8(bytes).expect("utf-8"),
+        _ => panic!("no output file {path}"),
+    }
+}
+
+fn append(dir: &TempProject, path: &str, text: &str) {
+    let mut whole = std::fs::read_to_string(dir.path().join(path)).expect("read");
+    whole.push_str(text);
+    dir.write(path, &whole);
+}
+
+#[test]
+fn an_argument_body_edit_renders_its_page_first_and_its_decks_after() {
+    let dir = TempProject::bundled();
+    let mut project = load(&dir);
+    append(
+        &dir,
+        "content/argumente/kontrollverlust.md",
+        "\n## Neuer Abschnitt\n\nEin frischer Gedanke zur Kontrolle.\n",
+    );
+    let touched = [PathBuf::from("content/argumente/kontrollverlust.md")];
+    let first = project.update(&touched).expect("update");
+    assert!(!first.full, "a body edit must not run the whole pipeline");
+    assert_eq!(first.changed, ["argumente/kontrollverlust/index.html"]);
+    assert!(
+        page(&project, "argumente/kontrollverlust/index.html").contains("Ein frischer Gedanke")
+    );
+    for deferred in [
+        // the talk that expands the argument into slides, and its handout
+        "vortraege/geschaeftsfuehrung/slides/index.html",
+        "vortraege/geschaeftsfuehrung/index.html",
+        // the generated audience decks of its terms
+        "zielgruppen/geschaeftsfuehrung/slides/index.html",
+        "abteilungen/pr-und-marketing/slides/index.html",
+        "print.html",
+        "assets/search-index.js",
+        "assets/qa-index.js",
+    ] {
+        assert!(
+            first.deferred.iter().any(|p| p == deferred),
+            "{deferred} not re-rendered; deferred: {:?}",
+            first.deferred
+        );
+    }
+    for untouched in [
+        "argumente/datenschutz/index.html",
+        "argumente/index.html",
+        "zielgruppen/geschaeftsfuehrung/index.html",
+        "vortraege/betriebsrat/slides/index.html",
+    ] {
+        assert!(
+            !first.deferred.iter().any(|p| p == untouched),
+            "{untouched} does not show the body, yet was re-rendered"
+        );
+    }
+    let later = project.finish().expect("finish");
+    assert!(later.iter().any(|p| p == "assets/search-index.js"));
+    assert!(page(&project, "print.html").contains("Ein frischer Gedanke"));
+    assert_matches_fresh_build(&project, &dir);
+}
+
+#[test]
+fn body_edits_of_every_kind_match_a_fresh_build() {
+    let dir = TempProject::bundled();
+    let mut project = load(&dir);
+    for (path, expected) in [
+        (
+            "content/praxis/barcamp-koeln.md",
+            "praxis/barcamp-koeln/index.html",
+        ),
+        (
+            "content/vortraege/personal.md",
+            "vortraege/personal/slides/index.html",
+        ),
+        (
+            "content/fahrplan/soziales-unternehmen.md",
+            "fahrplan/soziales-unternehmen/index.html",
+        ),
+        // introduces the term page and the generated talk of `Betriebsrat`
+        (
+            "content/zielgruppen/betriebsrat.md",
+            "zielgruppen/betriebsrat/index.html",
+        ),
+        ("content/index.md", "index.html"),
+    ] {
+        append(
+            &dir,
+            path,
+            "\n\nEin neuer Absatz mit dem Wort Zwischenstand.\n",
+        );
+        let update = update(&mut project, &[path]);
+        assert!(!update.full, "{path}: a body edit ran the whole pipeline");
+        assert!(
+            update.changed.iter().any(|p| p == expected),
+            "{path}: {expected} not among {:?}",
+            update.changed
+        );
+        assert!(
+            page(&project, expected).contains("Zwischenstand"),
+            "{expected}"
+        );
+        assert_matches_fresh_build(&project, &dir);
+    }
+}
+
+#[test]
+fn structural_changes_run_the_whole_pipeline_and_match_a_fresh_build() {
+    let dir = TempProject::bundled();
+    let mut project = load(&dir);
+
+    let path = "content/argumente/mehraufwand.md";
+    let text = std::fs::read_to_string(dir.path().join(path)).expect("read");
+    dir.write(path, &text.replacen("title: \"", "title: \"Neu: ", 1));
+    let retitled = update(&mut project, &[path]);
+    assert!(retitled.full);
+    assert!(page(&project, "argumente/index.html").contains("Neu: "));
+    assert_matches_fresh_build(&project, &dir);
+
+    dir.write(
+        "content/argumente/neu.md",
+        "---\ntitle: \"Ein neuer Einwand\"\nkind: argument\nobjection: \"Zu neu.\"\nstakeholders: [\"IT\"]\n---\nAntwort.\n",
+    );
+    let added = update(&mut project, &["content/argumente/neu.md"]);
+    assert!(
+        added.full
+            && added
+                .changed
+                .iter()
+                .any(|p| p == "argumente/neu/index.html")
+    );
+    assert_matches_fresh_build(&project, &dir);
+
+    std::fs::remove_file(dir.path().join("content/argumente/neu.md")).expect("delete");
+    let removed = update(&mut project, &["content/argumente/neu.md"]);
+    assert!(
+        removed
+            .changed
+            .iter()
+            .any(|p| p == "argumente/neu/index.html")
+    );
+    assert!(!project.model().output.contains("argumente/neu/index.html"));
+    assert_matches_fresh_build(&project, &dir);
+
+    dir.write(
+        "book.toml",
+        &std::fs::read_to_string(dir.path().join("book.toml"))
+            .expect("read")
+            .replacen("title = \"", "title = \"Neuer Titel: ", 1),
+    );
+    let configured = update(&mut project, &["book.toml"]);
+    assert!(configured.full && configured.changed.len() > 100);
+    assert_matches_fresh_build(&project, &dir);
+}
+
+#[test]
+fn a_copied_file_is_read_again_without_rendering() {
+    let dir = TempProject::bundled();
+    let mut project = load(&dir);
+    let logo = std::fs::read_dir(dir.path().join("static"))
+        .expect("static")
+        .flatten()
+        .find(|e| e.path().is_file())
+        .expect("a static file");
+    let name = logo.file_name().to_string_lossy().into_owned();
+    std::fs::write(logo.path(), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("write");
+    let update = update(&mut project, &[&format!("static/{name}")]);
+    assert!(!update.full);
+    assert_eq!(update.changed, [name.as_str()]);
+    assert_eq!(
+        project
+            .model()
+            .output
+            .read(&name)
+            .expect("file")
+            .expect("read"),
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_output_and_a_fix_applies_it() {
+    let dir = TempProject::new(&[
+        ("book.toml", common::BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Start\n---\nSiehe [Ziel](b.md#ziel).\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\n---\n## Ziel\n\nText von B.\n",
+        ),
+        ("content/c.md", "---\ntitle: C\n---\nDritte Seite.\n"),
+    ]);
+    let mut project = load(&dir);
+    let before = page(&project, "b/index.html");
+
+    // The heading another page links to goes away: that page's link is now broken.
+    dir.write(
+        "content/b.md",
+        "---\ntitle: B\n---\n## Anderes\n\nNeuer Text von B.\n",
+    );
+    let diags = project
+        .update(&[PathBuf::from("content/b.md")])
+        .expect_err("a broken anchor fails the update");
+    let errors: Vec<String> = diags.sorted().iter().map(ToString::to_string).collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("content/index.md:4:") && e.contains("broken anchor '#ziel'")),
+        "{errors:?}"
+    );
+    assert_eq!(
+        page(&project, "b/index.html"),
+        before,
+        "the last good page stays"
+    );
+
+    // Another file is fixed meanwhile; the broken one is retried with it.
+    dir.write("content/c.md", "---\ntitle: C\n---\nDritte Seite, neu.\n");
+    assert!(project.update(&[PathBuf::from("content/c.md")]).is_err());
+    assert!(!page(&project, "c/index.html").contains("neu."));
+
+    dir.write(
+        "content/b.md",
+        "---\ntitle: B\n---\n## Ziel\n\nNeuer Text von B.\n",
+    );
+    let fixed = update(&mut project, &["content/b.md"]);
+    assert!(!fixed.full);
+    assert!(page(&project, "b/index.html").contains("Neuer Text von B."));
+    assert!(page(&project, "c/index.html").contains("Dritte Seite, neu."));
+    assert_matches_fresh_build(&project, &dir);
+
+    // A draft is not part of the site: editing it changes nothing.
+    dir.write(
+        "content/entwurf.md",
+        "---\ntitle: E\ndraft: true\n---\nEntwurf.\n",
+    );
+    let draft = update(&mut project, &["content/entwurf.md"]);
+    assert_eq!(draft, Update::default());
+}
