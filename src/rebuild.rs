@@ -110,6 +110,11 @@ impl Project {
         Ok(update)
     }
 
+    /// Makes the next update run the whole pipeline (after the watcher lost events).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
     /// Renders what the last update deferred; returns the output paths that changed.
     /// Should a template fail here, the next update runs the whole pipeline.
     pub fn finish(&mut self) -> Result<Vec<String>, Diagnostics> {

@@ -1281,9 +1281,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 Message::Paths(paths) => touched.extend(paths),
             }
         }
-        let relevant: Vec<&PathBuf> = touched
+        let relevant: BTreeSet<PathBuf> = touched
             .iter()
             .filter(|p| classify(p, &session.layout) != Change::Ignore)
+            .cloned()
             .collect();
         if relevant.is_empty() && !rescan {
             continue;
@@ -1301,7 +1302,12 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             ));
         }
         let changed_folders: Vec<PathBuf> = touched.iter().cloned().collect();
-        session.rebuild(&state, &touched, false);
+        if rescan {
+            if let Some(project) = &mut session.project {
+                project.invalidate();
+            }
+        }
+        session.rebuild(&state, &relevant, false);
         watcher.refresh(&session.layout, &changed_folders);
     }
     session.terminal.info("stopped serving");
