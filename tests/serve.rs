@@ -397,6 +397,63 @@ fn an_edit_in_place_reloads_open_pages() {
 }
 
 #[test]
+fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
+    let project = project();
+    project.write(
+        "content/argumente/netz.md",
+        "---\ntitle: Netz\nkind: argument\nobjection: \"Zu unsicher.\"\nstakeholders: [\"IT\"]\n---\nAlte Antwort.\n",
+    );
+    let served = Served::start(&project);
+    let untouched = project.path().join("site/teil/seite/index.html");
+    let written = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+    };
+    let before = written(&untouched);
+    let events = served.events();
+    project.write(
+        "content/argumente/netz.md",
+        "---\ntitle: Netz\nkind: argument\nobjection: \"Zu unsicher.\"\nstakeholders: [\"IT\"]\n---\nQuellwasser bleibt sauber.\n",
+    );
+    events.expect("reload", &|| served.log());
+    // Asked for right after the signal, the files that show the argument elsewhere are
+    // already current: the request waits for them instead of getting the old ones.
+    assert!(
+        served
+            .get("/zielgruppen/it/slides/")
+            .text()
+            .contains("Quellwasser")
+    );
+    assert!(
+        served
+            .get("/assets/search-index.js")
+            .text()
+            .contains("quellwasser")
+    );
+    assert!(served.get("/print.html").text().contains("Quellwasser"));
+    assert!(
+        served
+            .get("/argumente/netz/")
+            .text()
+            .contains("Quellwasser")
+    );
+    let log = served.log();
+    let rebuilt = log
+        .lines()
+        .find(|l| l.starts_with("rebuilt in"))
+        .expect("rebuilt line");
+    assert!(rebuilt.contains("changed: /argumente/netz/;"), "{log}");
+    assert_eq!(
+        written(&untouched),
+        before,
+        "an unrelated page was written again"
+    );
+    let on_disk = project.read("site/zielgruppen/it/slides/index.html");
+    assert!(on_disk.contains("Quellwasser"));
+}
+
+#[test]
 fn a_save_by_rename_is_picked_up() {
     let project = project();
     let served = Served::start(&project);
