@@ -257,7 +257,8 @@ fn absolute_path(path: &Path) -> PathBuf {
 pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Diagnostics> {
     let config = config::load(root)?;
     let dir = build_dir(root, &config, options)?;
-    let built = generate(root, options)?;
+    let mut built = generate(root, options)?;
+    let started = Instant::now();
     output::publish(&built.output, &dir).map_err(|e| {
         let mut diags = Diagnostics::default();
         diags.push(Diagnostic::error(
@@ -268,6 +269,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
         ));
         diags
     })?;
+    built.timings.push(("publish", started.elapsed()));
     Ok((built, dir))
 }
 

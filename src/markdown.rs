@@ -835,32 +835,28 @@ pub fn normalize(dir: &str, path: &str) -> Option<String> {
 /// rendered itself passes through here, whose attributes are always double-quoted.
 pub fn rewrite_relative(html: &str, f: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
-            .min();
-        let Some((i, len)) = next else { break };
-        let value_start = i + len;
-        out.push_str(&rest[..value_start]);
-        let Some(value_len) = rest[value_start..].find('"') else {
-            rest = &rest[value_start..];
+    // `html[..copied]` is in `out` already; `pos` is where the search goes on.
+    let mut copied = 0;
+    let mut pos = 0;
+    while let Some(found) = html[pos..].find("=\"") {
+        let name = &html[..pos + found];
+        let value_start = pos + found + 2;
+        let Some(value_len) = html[value_start..].find('"') else {
             break;
         };
-        let value = &rest[value_start..value_start + value_len];
-        if value.starts_with('#')
+        let value = &html[value_start..value_start + value_len];
+        pos = value_start + value_len;
+        let relative = !(value.starts_with('#')
             || value.starts_with('/')
             || is_external(value)
-            || value.is_empty()
-        {
-            out.push_str(value);
-        } else {
+            || value.is_empty());
+        if relative && (name.ends_with("href") || name.ends_with("src")) {
+            out.push_str(&html[copied..value_start]);
             out.push_str(&f(value));
+            copied = pos;
         }
-        rest = &rest[value_start + value_len..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 

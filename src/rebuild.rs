@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -26,6 +27,7 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, BlockRole, LinkTarget, Rendered};
 use crate::output::{Blob, Output};
 use crate::render::{Job, JobResult, Renderer, SiteEnv};
+use crate::search::SearchCache;
 use crate::shortcode::Call;
 use crate::site::{NodeKind, Page, Site};
 use crate::source::{self, Kind, Source};
@@ -43,6 +45,8 @@ pub struct Project {
     stale: bool,
     /// Jobs left for [`Project::finish`].
     deferred: BTreeSet<Job>,
+    /// What the search index found in each page, reused for unchanged pages.
+    search: Mutex<SearchCache>,
 }
 
 /// What an update did.
@@ -74,6 +78,7 @@ impl Project {
             pending: BTreeSet::new(),
             stale: false,
             deferred: BTreeSet::new(),
+            search: Mutex::new(SearchCache::default()),
         })
     }
 
@@ -313,7 +318,8 @@ impl Project {
 
     fn render(&self, jobs: &[Job]) -> Vec<JobResult> {
         let model = &self.model;
-        let renderer = Renderer::new(&model.site, &model.config, &model.theme);
+        let renderer =
+            Renderer::new(&model.site, &model.config, &model.theme).with_search_cache(&self.search);
         jobs.par_iter()
             .map(|job| renderer.render_job(job))
             .collect()

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -17,7 +18,7 @@ use crate::deck::{self, Slide};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Env, escape};
 use crate::output::{Blob, Output};
-use crate::search::{self, SearchDoc};
+use crate::search::{self, SearchCache, SearchDoc};
 use crate::shortcode::{Arg, Call};
 use crate::site::{Node, NodeKind, Site};
 use crate::source::{Kind, KindData};
@@ -34,6 +35,8 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     strings: Value,
     config_value: Value,
+    /// What the search index keeps between renders (`serve`).
+    search_cache: Option<&'a Mutex<SearchCache>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -57,6 +60,15 @@ impl<'a> Renderer<'a> {
             theme,
             strings,
             config_value,
+            search_cache: None,
+        }
+    }
+
+    /// Lets the search index reuse what it found in unchanged pages last time.
+    pub fn with_search_cache(self, cache: &'a Mutex<SearchCache>) -> Self {
+        Renderer {
+            search_cache: Some(cache),
+            ..self
         }
     }
 
@@ -79,6 +91,22 @@ impl<'a> Renderer<'a> {
         context.insert("config", &self.config_value);
         context.insert("strings", &self.strings);
         context
+    }
+
+    /// The variables every page template gets; values are moved into the template
+    /// context, never serialized a second time.
+    fn base_vars(&self, url: &str) -> Vars {
+        let mut vars = Vars::default();
+        vars.set("root", markdown::root_prefix(url));
+        vars.set("config", self.config_value.clone());
+        vars.set("strings", self.strings.clone());
+        vars
+    }
+
+    fn render_vars(&self, name: &str, vars: Vars) -> Result<String, Diagnostic> {
+        // An object always makes a context.
+        let context = Context::from_value(Value::Object(vars.0)).unwrap_or_default();
+        self.render_template(name, &context)
     }
 
     fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -182,12 +210,12 @@ impl<'a> Renderer<'a> {
             }
             Job::Print => ("print.html".to_string(), self.print_page()?.into_bytes()),
             Job::NotFound => {
-                let mut context = self.base_context("");
-                context.insert("nav", &self.nav(None));
-                context.insert("page", &json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
+                let mut vars = self.base_vars("");
+                vars.set("nav", self.nav(None));
+                vars.set("page", json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
                 (
                     "404.html".to_string(),
-                    self.render_template("404.html", &context)?.into_bytes(),
+                    self.render_vars("404.html", vars)?.into_bytes(),
                 )
             }
             Job::Sitemap => {
@@ -263,7 +291,7 @@ impl<'a> Renderer<'a> {
         incremental: bool,
         page_url: &str,
     ) -> Result<String, Diagnostic> {
-        let mut context = self.base_context(url);
+        let mut vars = self.base_vars(url);
         let slides: Vec<Value> = slides
             .iter()
             .enumerate()
@@ -272,9 +300,9 @@ impl<'a> Renderer<'a> {
                 json!({"number": i + 1, "html": rebase(&s.html), "notes": rebase(&s.notes), "class": s.class})
             })
             .collect();
-        context.insert(
+        vars.set(
             "deck",
-            &json!({
+            json!({
                 "title": title,
                 "slides": slides,
                 "duration": duration,
@@ -285,33 +313,33 @@ impl<'a> Renderer<'a> {
         );
         // Decks carry their style and runtime inline, so one slides file works alone
         // (mailed, or copied to a USB stick); Q&A data stays an optional extra file.
-        context.insert(
+        vars.set(
             "deck_css",
-            &format!(
+            format!(
                 "{}\n{}",
                 self.theme.text("static/deck.css").unwrap_or_default(),
                 markdown::highlight_css()
             ),
         );
-        context.insert(
+        vars.set(
             "deck_js",
             self.theme.text("static/deck.js").unwrap_or_default(),
         );
-        self.render_template("slides.html", &context)
+        self.render_vars("slides.html", vars)
     }
 
     fn node_page(&self, n: usize) -> Result<String, Diagnostic> {
         let node = &self.site.nodes[n];
-        let mut context = self.base_context(&node.url);
-        context.insert("nav", &self.nav(Some(n)));
-        context.insert("breadcrumbs", &self.breadcrumbs(n));
+        let mut vars = self.base_vars(&node.url);
+        vars.set("nav", self.nav(Some(n)));
+        vars.set("breadcrumbs", self.breadcrumbs(n));
         let position = Some(self.site.position[n]);
         let neighbour = |i: Option<usize>| {
             i.and_then(|i| self.site.order.get(i))
                 .map(|&o| self.link(&self.site.nodes[o]))
         };
-        context.insert("prev", &neighbour(position.and_then(|p| p.checked_sub(1))));
-        context.insert("next", &neighbour(position.map(|p| p + 1)));
+        vars.set("prev", neighbour(position.and_then(|p| p.checked_sub(1))));
+        vars.set("next", neighbour(position.map(|p| p + 1)));
         let content_page = match node.kind {
             NodeKind::Page(p) => Some(p),
             _ => node.intro,
@@ -340,11 +368,11 @@ impl<'a> Renderer<'a> {
             },
             NodeKind::Section => "page.html",
             NodeKind::TaxonomyIndex(t) => {
-                context.insert("taxonomy", &self.taxonomy_value(t));
+                vars.set("taxonomy", self.taxonomy_value(t));
                 "taxonomy.html"
             }
             NodeKind::Term(t, term) => {
-                context.insert("term", &self.term_value(t, term));
+                vars.set("term", self.term_value(t, term));
                 "term.html"
             }
             NodeKind::Roadmap => {
@@ -354,12 +382,12 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|&s| self.page_value(s))
                     .collect();
-                context.insert("stages", &stages);
+                vars.set("stages", stages);
                 "roadmap.html"
             }
         };
-        context.insert("page", &page);
-        self.render_template(template, &context)
+        vars.set("page", page);
+        self.render_vars(template, vars)
     }
 
     fn link(&self, node: &Node) -> Value {
@@ -597,11 +625,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn print_page(&self) -> Result<String, Diagnostic> {
-        let mut context = self.base_context("");
+        let mut vars = self.base_vars("");
+        // The values of every page are the bulk of the work; they are independent.
         let pages: Vec<Value> = self
             .site
             .order
-            .iter()
+            .par_iter()
             .filter_map(|&n| {
                 let node = &self.site.nodes[n];
                 let p = match node.kind {
@@ -617,12 +646,12 @@ impl<'a> Renderer<'a> {
                 Some(value)
             })
             .collect();
-        context.insert("pages", &pages);
-        context.insert(
+        vars.set("pages", pages);
+        vars.set(
             "page",
-            &json!({"title": self.config.title, "url": "print.html", "kind": "page"}),
+            json!({"title": self.config.title, "url": "print.html", "kind": "page"}),
         );
-        self.render_template("print.html", &context)
+        self.render_vars("print.html", vars)
     }
 
     fn sitemap(&self) -> String {
@@ -688,7 +717,13 @@ impl<'a> Renderer<'a> {
                 text,
             })
             .collect();
-        search::render_index(&docs)
+        match self.search_cache {
+            Some(cache) => {
+                let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+                search::render_index_cached(&docs, &mut cache)
+            }
+            None => search::render_index(&docs),
+        }
     }
 
     fn qa_index(&self) -> String {
@@ -753,6 +788,16 @@ pub fn job_path(site: &Site, job: Job) -> Option<String> {
         Job::SearchIndex => "assets/search-index.js".into(),
         Job::QaIndex => "assets/qa-index.js".into(),
     })
+}
+
+/// Template variables, moved into a Tera context in one piece.
+#[derive(Default)]
+struct Vars(serde_json::Map<String, Value>);
+
+impl Vars {
+    fn set(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.to_string(), value.into());
+    }
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.

@@ -48,6 +48,8 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -95,48 +97,69 @@ const DIGITS_LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 /// ```
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // A separator seen since the last word character; written as one space only
-    // when another word follows, so the result has no leading, trailing or
-    // repeated spaces.
-    let mut gap = false;
+    fold_words(text, |word| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    });
+    out
+}
+
+/// Calls `f` with each word of [`fold`]`(text)`, in order, without building the
+/// folded text: the excerpt folds every sentence of every page.
+fn fold_words(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        if !word.is_empty() {
+            f(word);
+            word.clear();
+        }
+    };
     let mut previous = None;
     let mut buffer = String::new();
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Most text is ASCII: a run of it is folded byte by byte.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for b in rest[..ascii].bytes() {
+            if b.is_ascii_alphanumeric() {
+                word.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                flush(&mut word);
+            }
+        }
+        if ascii > 0 {
+            previous = rest[..ascii].chars().next_back();
+        }
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         if is_combining_mark(c) {
             // Decomposed umlauts ("u" + U+0308) come from macOS file names and some
             // editors; they must fold like the composed ones, which the browser also
             // sees after NFC. Other marks belong to their letter and are dropped.
             if c == '\u{308}' && matches!(previous, Some('a' | 'o' | 'u' | 'A' | 'O' | 'U')) {
-                out.push('e');
+                word.push('e');
             }
             previous = None;
             continue;
         }
         previous = Some(c);
-        if c.is_ascii_alphanumeric() {
-            push_word_char(&mut out, &mut gap, c.to_ascii_lowercase());
-            continue;
-        }
         buffer.clear();
         fold_char(c, &mut buffer);
-        for f in buffer.chars() {
-            if f == ' ' {
-                gap = true;
+        for folded in buffer.chars() {
+            if folded == ' ' {
+                flush(&mut word);
             } else {
-                push_word_char(&mut out, &mut gap, f);
+                word.push(folded);
             }
         }
     }
-    out
-}
-
-/// Appends a word character to folded text, after the space a pending gap asks for.
-fn push_word_char(out: &mut String, gap: &mut bool, c: char) {
-    if *gap && !out.is_empty() {
-        out.push(' ');
-    }
-    *gap = false;
-    out.push(c);
+    flush(&mut word);
 }
 
 /// Splits folded text into words.
@@ -149,14 +172,31 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 /// The JavaScript source of `assets/search-index.js`: sets `window.BUYIN_SEARCH = {...}`
 /// in the format described in the module doc. Deterministic (same input, same bytes).
 pub fn render_index(docs: &[SearchDoc]) -> String {
-    let index = Index::build(docs);
+    render_index_cached(docs, &mut SearchCache::default())
+}
+
+/// [`render_index`], reusing what `cache` holds of documents whose title and text did
+/// not change since the last call (`serve` after an edit), and keeping the rest.
+pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> String {
+    let keys: Vec<u64> = docs.par_iter().map(SearchCache::key).collect();
+    let analyses: Vec<Arc<Analysis>> = docs
+        .par_iter()
+        .zip(&keys)
+        .map(|(doc, key)| match cache.analyses.get(key) {
+            Some(known) => Arc::clone(known),
+            None => Arc::new(Analysis::of(doc)),
+        })
+        .collect();
+    cache.analyses = keys.into_iter().zip(analyses.iter().cloned()).collect();
+    let index = Index::build(&analyses);
     let file = IndexFile {
         v: FORMAT_VERSION,
         maxlen: MAX_TERM_LEN,
-        fold: fold_table(docs),
+        fold: fold_table(&analyses),
         docs: docs
-            .par_iter()
-            .map(|doc| (doc.url, doc.title, doc.kind, excerpt(doc.text)))
+            .iter()
+            .zip(&analyses)
+            .map(|(doc, analysis)| (doc.url, doc.title, doc.kind, analysis.excerpt.as_str()))
             .collect(),
         terms: index.encode_terms(),
         postings: index.encode_postings(),
@@ -167,13 +207,71 @@ pub fn render_index(docs: &[SearchDoc]) -> String {
     format!("window.BUYIN_SEARCH={};\n", ascii_only(&json))
 }
 
+/// What the index took from documents before, by a hash of their title and text.
+#[derive(Default)]
+pub struct SearchCache {
+    analyses: HashMap<u64, Arc<Analysis>>,
+}
+
+impl SearchCache {
+    fn key(doc: &SearchDoc) -> u64 {
+        // The standard hasher has fixed keys: the same text hashes the same way.
+        let mut hasher = std::hash::DefaultHasher::new();
+        (doc.title, doc.text).hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What the index needs of one document; it depends on its title and text only.
+struct Analysis {
+    /// Folded words (cut to [`MAX_TERM_LEN`]): in the title, and how often in the body.
+    hits: Vec<(String, bool, u32)>,
+    /// Snippet source (see [`excerpt`]).
+    excerpt: String,
+    /// Lowercase non-ASCII letters, for the `fold` table.
+    letters: BTreeSet<char>,
+}
+
+impl Analysis {
+    fn of(doc: &SearchDoc) -> Analysis {
+        let title = fold(doc.title);
+        let text = fold(doc.text);
+        // Per-document order does not matter (postings are appended in document
+        // order), so a hash map is fine here; the terms are sorted later.
+        let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
+        for word in words(&title) {
+            hits.entry(cut_term(word)).or_default().0 = true;
+        }
+        for word in words(&text) {
+            let hit = hits.entry(cut_term(word)).or_default();
+            hit.1 = hit.1.saturating_add(1);
+        }
+        let mut letters = BTreeSet::new();
+        for part in [doc.title, doc.text].into_iter().filter(|t| !t.is_ascii()) {
+            for c in part.chars() {
+                if !c.is_ascii() && c.is_alphanumeric() {
+                    letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
+                }
+            }
+        }
+        Analysis {
+            hits: hits
+                .into_iter()
+                .map(|(word, (title, count))| (word.to_owned(), title, count))
+                .collect(),
+            excerpt: excerpt(doc.text),
+            letters,
+        }
+    }
+}
+
 /// The serialized shape of `window.BUYIN_SEARCH`; field order is output order.
 #[derive(Serialize)]
 struct IndexFile<'a> {
     v: u32,
     maxlen: usize,
     fold: BTreeMap<String, String>,
-    docs: Vec<(&'a str, &'a str, &'a str, String)>,
+    docs: Vec<(&'a str, &'a str, &'a str, &'a str)>,
     terms: String,
     postings: String,
 }
@@ -186,48 +284,32 @@ struct Posting {
     count: u32,
 }
 
-/// The inverted index before encoding: folded word -> postings in document order.
+/// The inverted index before encoding: folded words, sorted, each with its postings
+/// in document order.
 struct Index {
-    terms: BTreeMap<String, Vec<Posting>>,
+    terms: Vec<(String, Vec<Posting>)>,
 }
 
 impl Index {
-    fn build(docs: &[SearchDoc]) -> Self {
-        // Folding and counting is per document, so it runs in parallel; the merge into
-        // the sorted term map below keeps document order.
-        let per_doc: Vec<Vec<(String, bool, u32)>> = docs
-            .par_iter()
-            .map(|doc| {
-                // Per-document order does not matter (postings are appended in document
-                // order), so a hash map is fine here; the term map below is sorted.
-                let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
-                let title = fold(doc.title);
-                let text = fold(doc.text);
-                for word in words(&title) {
-                    hits.entry(cut_term(word)).or_default().0 = true;
-                }
-                for word in words(&text) {
-                    let hit = hits.entry(cut_term(word)).or_default();
-                    hit.1 = hit.1.saturating_add(1);
-                }
-                hits.into_iter()
-                    .map(|(word, (title, count))| (word.to_owned(), title, count))
-                    .collect()
-            })
-            .collect();
-        let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-        for (id, hits) in per_doc.into_iter().enumerate() {
+    fn build(analyses: &[Arc<Analysis>]) -> Self {
+        let mut terms: HashMap<&str, Vec<Posting>> = HashMap::new();
+        for (id, analysis) in analyses.iter().enumerate() {
             // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for (word, title, count) in hits {
+            for (word, title, count) in &analysis.hits {
                 let posting = Posting {
                     doc: id,
-                    title,
-                    count,
+                    title: *title,
+                    count: *count,
                 };
                 terms.entry(word).or_default().push(posting);
             }
         }
+        let mut terms: Vec<(String, Vec<Posting>)> = terms
+            .into_iter()
+            .map(|(word, postings)| (word.to_owned(), postings))
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Index { terms }
     }
 
@@ -235,7 +317,7 @@ impl Index {
     fn encode_terms(&self) -> String {
         let mut out = String::new();
         let mut previous = "";
-        for term in self.terms.keys() {
+        for (term, _) in &self.terms {
             let shared = common_prefix_len(previous, term).min(25);
             // `shared` <= 25, so the letter stays within A..Z.
             out.push(char::from(b'A' + shared as u8));
@@ -248,7 +330,7 @@ impl Index {
     /// Comma-separated, base-32 delta-coded posting lists (see the module doc).
     fn encode_postings(&self) -> String {
         let mut out = String::new();
-        for (i, postings) in self.terms.values().enumerate() {
+        for (i, (_, postings)) in self.terms.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -322,15 +404,11 @@ fn is_combining_mark(c: char) -> bool {
 
 /// The `fold` table for the browser: every lowercase non-ASCII letter in the
 /// documents that is not an umlaut or `ß` (those the browser maps itself).
-fn fold_table(docs: &[SearchDoc]) -> BTreeMap<String, String> {
-    let mut letters = BTreeSet::new();
-    for doc in docs {
-        for c in doc.title.chars().chain(doc.text.chars()) {
-            if !c.is_ascii() && c.is_alphanumeric() {
-                letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
-            }
-        }
-    }
+fn fold_table(analyses: &[Arc<Analysis>]) -> BTreeMap<String, String> {
+    let letters: BTreeSet<char> = analyses
+        .iter()
+        .flat_map(|analysis| analysis.letters.iter().copied())
+        .collect();
     letters
         .into_iter()
         .filter(|c| !matches!(c, 'ä' | 'ö' | 'ü' | 'ß'))
@@ -355,17 +433,20 @@ fn excerpt(text: &str) -> String {
     let piece_words: Vec<Vec<usize>> = pieces
         .iter()
         .map(|p| {
-            let mut list: Vec<usize> = words(&fold(p))
-                .filter(|w| w.len() >= 3)
-                .map(|w| match ids.get(w) {
-                    Some(&id) => id,
-                    None => {
-                        let id = ids.len();
-                        ids.insert(w.to_owned(), id);
-                        id
-                    }
-                })
-                .collect();
+            let mut list: Vec<usize> = Vec::new();
+            fold_words(p, |w| {
+                if w.len() >= 3 {
+                    let id = match ids.get(w) {
+                        Some(&id) => id,
+                        None => {
+                            let id = ids.len();
+                            ids.insert(w.to_owned(), id);
+                            id
+                        }
+                    };
+                    list.push(id);
+                }
+            });
             list.sort_unstable();
             list.dedup();
             list
@@ -580,6 +661,28 @@ mod tests {
             ),
             doc("index/", "Startseite", "page", "Willkommen. Café und Ærø."),
         ]
+    }
+
+    #[test]
+    fn a_cached_index_equals_a_fresh_one_after_edits() {
+        let mut cache = SearchCache::default();
+        let mut docs = corpus();
+        assert_eq!(render_index_cached(&docs, &mut cache), render_index(&docs));
+        // One text edited, one page gone, one added at the front: ids shift.
+        docs[1].text = "Die Stadtwerke antworten nun sofort, auch nachts. Überraschung!";
+        docs.remove(2);
+        docs.insert(
+            0,
+            doc("neu/", "Ganz neu", "page", "Zuständigkeit für Ølbryggeri."),
+        );
+        let cached = render_index_cached(&docs, &mut cache);
+        assert_eq!(cached, render_index(&docs));
+        assert!(cached.contains("nachts") && !cached.contains("phishing"));
+        assert_eq!(
+            cache.analyses.len(),
+            docs.len(),
+            "pages that went away are dropped"
+        );
     }
 
     /// The decoded index, as `search.js` sees it.

@@ -22,6 +22,11 @@ pub struct ThemeFile {
     pub origin: Option<PathBuf>,
 }
 
+/// Autoescaping of template output: the five characters HTML needs escaped.
+fn escape_html(text: &str) -> String {
+    crate::markdown::escape(text)
+}
+
 /// A loaded theme, ready to render.
 pub struct Theme {
     /// Every file by its path within the theme (`templates/page.html`).
@@ -152,6 +157,9 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         templates.push((name, text));
     }
     let mut tera = Tera::default();
+    // Tera's own escaping also writes `/` as `&#x2F;`, which HTML does not need and
+    // which would bloat every relative link of every page.
+    tera.set_escape_fn(escape_html);
     if !diags.has_errors() {
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(template_diagnostic(Path::new("themes"), &e));
