@@ -64,6 +64,9 @@ pub struct Update {
 enum Plan {
     /// Only bodies changed: (page index, its new source).
     Bodies(Vec<(usize, Source)>),
+    /// Front matter changed too, but no page moved, appeared, vanished or was renamed
+    /// in the navigation: (page index, its new source).
+    Fronts(Vec<(usize, Source)>),
     /// Anything else.
     Full,
 }
@@ -104,6 +107,7 @@ impl Project {
         let mut update = match self.plan()? {
             Plan::Full => self.rerun()?,
             Plan::Bodies(edits) => self.apply_bodies(edits)?,
+            Plan::Fronts(edits) => self.apply_fronts(edits)?,
         };
         for path in touched {
             update
@@ -167,6 +171,7 @@ impl Project {
         let site = &self.model.site;
         let drafts = self.options.drafts || config.drafts;
         let mut edits = Vec::new();
+        let mut fronts = false;
         let mut diags = Diagnostics::default();
         for rel in &self.pending {
             let path = config.src.join(rel);
@@ -199,6 +204,10 @@ impl Project {
                     (Some(p), true) if same_front_matter(&site.pages[p].source, &source) => {
                         edits.push((p, source));
                     }
+                    (Some(p), true) if keeps_its_place(&site.pages[p], &source) => {
+                        fronts = true;
+                        edits.push((p, source));
+                    }
                     _ => return Ok(Plan::Full),
                 },
             }
@@ -206,7 +215,11 @@ impl Project {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Plan::Bodies(edits))
+        Ok(if fronts {
+            Plan::Fronts(edits)
+        } else {
+            Plan::Bodies(edits)
+        })
     }
 
     /// Runs the whole pipeline and compares its output with the previous one.
@@ -302,18 +315,138 @@ impl Project {
         let changed = store(&mut self.model.output, files);
         self.deferred.extend(later);
         self.pending.clear();
-        let deferred = self
-            .deferred
+        Ok(Update {
+            changed,
+            deferred: self.deferred_paths(),
+            full: false,
+        })
+    }
+
+    /// Applies edits that changed front matter but kept every page's URL, title,
+    /// weight and kind: builds the model again from the sources in memory, re-renders
+    /// the Markdown of the edited pages and of pages that name them in a shortcode,
+    /// and the files that show them. Should the navigation come out different after
+    /// all (a term renamed, say), the whole pipeline runs instead.
+    fn apply_fronts(&mut self, edits: Vec<(usize, Source)>) -> Result<Update, Diagnostics> {
+        let old = &self.model.site;
+        let edited: Vec<usize> = edits.iter().map(|(p, _)| *p).collect();
+        let mut sources: Vec<Source> = old.pages.iter().map(|page| page.source.clone()).collect();
+        for (p, source) in edits {
+            sources[p] = source;
+        }
+        let mut site = crate::site::build(&self.model.config, sources)?;
+        if site.nodes != old.nodes || site.order != old.order {
+            return self.rerun();
+        }
+        let rels: Vec<&str> = edited
+            .iter()
+            .map(|&p| site.pages[p].source.rel.as_str())
+            .collect();
+        // A shortcode names its page by content path; a page whose text holds that
+        // path may show the page's front matter in a card.
+        let rerender: Vec<usize> = (0..site.pages.len())
+            .filter(|p| {
+                edited.contains(p)
+                    || rels
+                        .iter()
+                        .any(|rel| site.pages[*p].source.body().contains(rel))
+            })
+            .collect();
+        let rendered: Vec<(usize, Rendered)> = {
+            let model = &self.model;
+            let renderer = Renderer::new(&site, &model.config, &model.theme);
+            let env = SiteEnv {
+                renderer: &renderer,
+            };
+            rerender
+                .par_iter()
+                .map(|&p| (p, markdown::render(&site.pages[p].markdown_input(), &env)))
+                .collect()
+        };
+        let mut diags = Diagnostics::default();
+        for (p, rendered) in &rendered {
+            diags.extend(rendered.diagnostics(&site.pages[*p].source));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        // The other pages keep their Markdown: moved over, and moved back on failure.
+        for (page, old_page) in site.pages.iter_mut().zip(&mut self.model.site.pages) {
+            page.rendered = std::mem::take(&mut old_page.rendered);
+        }
+        let mut replaced = Vec::new();
+        for (p, rendered) in rendered {
+            replaced.push((p, std::mem::replace(&mut site.pages[p].rendered, rendered)));
+        }
+        let output = &self.model.output;
+        diags.extend(
+            site.check_links_of(linking_pages(&site, &edited), &|path| output.contains(path)),
+        );
+        if diags.has_errors() {
+            for (p, rendered) in replaced {
+                site.pages[p].rendered = rendered;
+            }
+            for (page, old_page) in site.pages.iter_mut().zip(&mut self.model.site.pages) {
+                old_page.rendered = std::mem::take(&mut page.rendered);
+            }
+            return Err(diags);
+        }
+
+        let (mut now, mut later) = affected_jobs(&site, &rerender);
+        now.retain(|job| !matches!(job, Job::Node(n) if !edited.iter().any(|&p| site.by_url.get(&site.pages[p].url) == Some(n))));
+        let mut shows: BTreeSet<Job> = later.drain(..).collect();
+        for &p in &rerender {
+            let page = &site.pages[p];
+            shows.extend(site.by_url.get(&page.url).map(|&n| Job::Node(n)));
+            if page.kind() == Kind::Deck {
+                shows.insert(Job::Slides(p));
+            }
+        }
+        shows.extend(listing_jobs(&self.model.site, &site, &edited));
+        for job in &now {
+            shows.remove(job);
+        }
+        later = shows.into_iter().collect();
+
+        let mut old_site = std::mem::replace(&mut self.model.site, site);
+        let old_warnings =
+            std::mem::replace(&mut self.model.warnings, self.model.site.warnings.clone());
+        let mut files = Vec::new();
+        for result in self.render(&now) {
+            match result {
+                Ok(file) => files.extend(file),
+                Err(diagnostic) => diags.push(diagnostic),
+            }
+        }
+        if diags.has_errors() {
+            let site = &mut self.model.site;
+            for (p, rendered) in replaced {
+                site.pages[p].rendered = rendered;
+            }
+            for (page, old_page) in site.pages.iter_mut().zip(&mut old_site.pages) {
+                old_page.rendered = std::mem::take(&mut page.rendered);
+            }
+            self.model.site = old_site;
+            self.model.warnings = old_warnings;
+            return Err(diags);
+        }
+        let changed = store(&mut self.model.output, files);
+        self.deferred.extend(later);
+        self.pending.clear();
+        Ok(Update {
+            changed,
+            deferred: self.deferred_paths(),
+            full: false,
+        })
+    }
+
+    fn deferred_paths(&self) -> Vec<String> {
+        self.deferred
             .iter()
             .filter_map(|job| crate::render::job_path(&self.model.site, *job))
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .collect();
-        Ok(Update {
-            changed,
-            deferred,
-            full: false,
-        })
+            .collect()
     }
 
     fn render(&self, jobs: &[Job]) -> Vec<JobResult> {
@@ -329,6 +462,75 @@ impl Project {
 /// Whether two versions of a file have the same front matter, delimiters included.
 fn same_front_matter(old: &Source, new: &Source) -> bool {
     old.text[..old.body_start] == new.text[..new.body_start]
+}
+
+/// Whether a page edited in its front matter keeps its place in the site: URL, kind,
+/// title and weight (which order listings and navigation).
+fn keeps_its_place(page: &Page, new: &Source) -> bool {
+    let old = &page.source.front;
+    crate::site::url_for(&new.rel, new.front.slug.as_deref()) == page.url
+        && old.kind() == new.front.kind()
+        && old.title == new.front.title
+        && old.weight == new.front.weight
+}
+
+/// Pages that list the edited pages or show their front matter, in the old or the new
+/// model (the navigation is the same in both): the parent's listing, the neighbours'
+/// pager, the terms they are (or were) tagged with and those taxonomies' indexes, the
+/// generated decks of those terms, arguments citing them as evidence, the roadmap.
+fn listing_jobs(old: &Site, new: &Site, edited: &[usize]) -> BTreeSet<Job> {
+    let mut jobs = BTreeSet::new();
+    for &p in edited {
+        let Some(&n) = new.by_url.get(&new.pages[p].url) else {
+            continue;
+        };
+        jobs.extend(new.nodes[n].parent.map(Job::Node));
+        let position = new.position[n];
+        for neighbour in [position.checked_sub(1), Some(position + 1)]
+            .into_iter()
+            .flatten()
+        {
+            jobs.extend(new.order.get(neighbour).map(|&o| Job::Node(o)));
+        }
+        for site in [old, new] {
+            for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+                for (i, term) in taxonomy.terms.iter().enumerate() {
+                    if term.pages.contains(&p) {
+                        jobs.extend(site.by_url.get(&term.url).map(|&node| Job::Node(node)));
+                        jobs.extend(site.by_url.get(&taxonomy.url).map(|&node| Job::Node(node)));
+                        if taxonomy.has_audience_decks() {
+                            jobs.insert(Job::AudienceSlides(t, i));
+                        }
+                    }
+                }
+            }
+        }
+        let rel = new.pages[p].source.rel.as_str();
+        for (a, page) in new.pages.iter().enumerate() {
+            let cites = match &page.source.front.kind {
+                crate::source::KindData::Argument(argument) => argument
+                    .evidence
+                    .iter()
+                    .any(|e| e.trim_start_matches("./").trim_start_matches('/') == rel),
+                _ => false,
+            };
+            if cites {
+                jobs.extend(
+                    new.by_url
+                        .get(&new.pages[a].url)
+                        .map(|&node| Job::Node(node)),
+                );
+            }
+        }
+        if new.pages[p].kind() == Kind::Stage {
+            jobs.extend(
+                (0..new.nodes.len())
+                    .filter(|&r| new.nodes[r].kind == NodeKind::Roadmap)
+                    .map(Job::Node),
+            );
+        }
+    }
+    jobs
 }
 
 /// Puts rendered files into `output`; returns the paths whose bytes changed.

@@ -83,7 +83,7 @@ pub enum NodeKind {
 }
 
 /// One page of the site in the navigation tree, content or generated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub url: String,
     pub title: String,

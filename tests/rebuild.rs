@@ -160,6 +160,96 @@ fn body_edits_of_every_kind_match_a_fresh_build() {
     }
 }
 
+/// Replaces the first `from` in a project file with `to`.
+fn replace(dir: &TempProject, path: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(dir.path().join(path)).expect("read");
+    assert!(text.contains(from), "{path} has no {from:?}");
+    dir.write(path, &text.replacen(from, to, 1));
+}
+
+#[test]
+fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
+    let dir = TempProject::bundled();
+    let mut project = load(&dir);
+
+    // A description shows in the parent's listing and on the term pages.
+    replace(
+        &dir,
+        "content/argumente/datenschutz.md",
+        "description: \"",
+        "description: \"Neu beschrieben. ",
+    );
+    let described = update(&mut project, &["content/argumente/datenschutz.md"]);
+    assert!(!described.full, "a description edit ran the whole pipeline");
+    assert_eq!(described.changed, ["argumente/datenschutz/index.html"]);
+    for listing in ["argumente/index.html", "schlagworte/datenschutz/index.html"] {
+        assert!(
+            described.deferred.iter().any(|p| p == listing),
+            "{listing}: {:?}",
+            described.deferred
+        );
+        assert!(
+            page(&project, listing).contains("Neu beschrieben."),
+            "{listing}"
+        );
+    }
+    assert!(!described.deferred.iter().any(|p| p == "praxis/index.html"));
+    assert_matches_fresh_build(&project, &dir);
+
+    // Another existing tag: the term pages of both tags and the index counts change.
+    replace(
+        &dir,
+        "content/argumente/datenschutz.md",
+        "tags: [\"Datenschutz\",",
+        "tags: [\"Datenschutz\", \"Kontrollverlust\",",
+    );
+    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+
+    // Metrics of a case: its chart, and the arguments that cite it as evidence.
+    replace(
+        &dir,
+        "content/praxis/barcamp-koeln.md",
+        "year: 2014",
+        "year: 2015",
+    );
+    assert!(!update(&mut project, &["content/praxis/barcamp-koeln.md"]).full);
+    assert!(page(&project, "argumente/kontrollverlust/index.html").contains("2015"));
+    assert_matches_fresh_build(&project, &dir);
+
+    // A deck's audience moves it between terms.
+    replace(
+        &dir,
+        "content/vortraege/personal.md",
+        "audience: \"Personal\"",
+        "audience: \"Vertrieb\"",
+    );
+    assert!(!update(&mut project, &["content/vortraege/personal.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+
+    // The goals of a stage show on the roadmap.
+    replace(
+        &dir,
+        "content/fahrplan/soziales-unternehmen.md",
+        "goals:\n",
+        "goals:\n  - \"Ein ganz neues Ziel\"\n",
+    );
+    assert!(!update(&mut project, &["content/fahrplan/soziales-unternehmen.md"]).full);
+    assert!(page(&project, "fahrplan/index.html").contains("Ein ganz neues Ziel"));
+    assert_matches_fresh_build(&project, &dir);
+
+    // A new spelling of a term renames it in every navigation: the whole pipeline.
+    replace(
+        &dir,
+        "content/argumente/datenschutz.md",
+        "\"Transparenz\"",
+        "\"TRANSPARENZ\"",
+    );
+    let respelled = update(&mut project, &["content/argumente/datenschutz.md"]);
+    assert_matches_fresh_build(&project, &dir);
+    let _ = respelled;
+}
+
 #[test]
 fn structural_changes_run_the_whole_pipeline_and_match_a_fresh_build() {
     let dir = TempProject::bundled();
