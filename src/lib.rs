@@ -13,9 +13,9 @@
 //! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]
 //! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
 //!
-//! `serve` keeps the result ([`rebuild::Project`]): an edit to a page's Markdown
-//! re-renders that page and the files that show its body, a structural change runs
-//! stages 1–7 again, and only changed files reach the build folder.
+//! `serve` keeps the result ([`rebuild::Project`]): an edit to a page re-renders that
+//! page and the files that show it, a structural change runs stages 1–7 again, and
+//! only changed files reach the build folder.
 
 pub mod audit;
 pub mod chart;

@@ -11,11 +11,18 @@
 //!   Q&A index ([`Project::finish`], which `serve` runs after telling open pages to
 //!   reload, holding back requests for exactly those files until they are done).
 //!
+//! An edit to the front matter that keeps the page's URL, kind, title and weight
+//! rebuilds the model from the sources in memory; if the navigation comes out the same,
+//! it re-renders the Markdown of the page and of pages naming it in a shortcode, and
+//! additionally the pages that list it or show its front matter: its parent, its
+//! neighbours, its terms (before and after) and their indexes and decks, arguments
+//! citing it as evidence.
+//!
 //! A copied file (`static/`, pictures beside the Markdown) that keeps its place is
-//! read again, nothing rendered. Everything else — front matter, new, deleted or
-//! renamed files, `book.toml`, the theme — runs the whole pipeline again. Either way the
-//! output is byte for byte what a fresh `buyin build` produces; the tests hold it to
-//! that.
+//! read again, nothing rendered. Everything else — new, deleted or renamed files, a
+//! new title or weight, `book.toml`, the theme — runs the whole pipeline again. Either
+//! way the output is byte for byte what a fresh `buyin build` produces; the tests hold
+//! it to that.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};

@@ -454,6 +454,33 @@ fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
 }
 
 #[test]
+fn a_front_matter_edit_updates_the_listings_without_a_full_rebuild() {
+    let project = project();
+    let served = Served::start(&project);
+    let events = served.events();
+    project.write(
+        "content/teil/seite.md",
+        "---\ntitle: Seite\ndescription: Eine frische Beschreibung.\n---\nAlter Text auf der Seite.\n",
+    );
+    events.expect("reload", &|| served.log());
+    // The section's listing shows the description; asked for right after the
+    // signal, it is already current.
+    assert!(
+        served
+            .get("/teil/")
+            .text()
+            .contains("Eine frische Beschreibung.")
+    );
+    let log = served.log();
+    let rebuilt = log
+        .lines()
+        .find(|l| l.starts_with("rebuilt in"))
+        .expect("rebuilt line");
+    assert!(rebuilt.contains("changed: /teil/seite/;"), "{log}");
+    assert!(log.contains("files that show it elsewhere"), "{log}");
+}
+
+#[test]
 fn a_save_by_rename_is_picked_up() {
     let project = project();
     let served = Served::start(&project);
