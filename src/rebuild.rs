@@ -135,15 +135,8 @@ impl Project {
     /// Should a template fail here, the next update runs the whole pipeline.
     pub fn finish(&mut self) -> Result<Vec<String>, Diagnostics> {
         let jobs: Vec<Job> = std::mem::take(&mut self.deferred).into_iter().collect();
-        let results = self.render(&jobs);
         let mut diags = Diagnostics::default();
-        let mut files = Vec::new();
-        for result in results {
-            match result {
-                Ok(file) => files.extend(file),
-                Err(diagnostic) => diags.push(diagnostic),
-            }
-        }
+        let files = self.render(&jobs, &mut diags);
         if diags.has_errors() {
             self.stale = true;
             return Err(diags);
@@ -304,12 +297,7 @@ impl Project {
         let (now, later) = affected_jobs(site, &edited);
         let mut files = Vec::new();
         if !diags.has_errors() {
-            for result in self.render(&now) {
-                match result {
-                    Ok(file) => files.extend(file),
-                    Err(diagnostic) => diags.push(diagnostic),
-                }
-            }
+            files = self.render(&now, &mut diags);
         }
         if diags.has_errors() {
             for (p, source, rendered) in previous {
@@ -319,14 +307,7 @@ impl Project {
             }
             return Err(diags);
         }
-        let changed = store(&mut self.model.output, files);
-        self.deferred.extend(later);
-        self.pending.clear();
-        Ok(Update {
-            changed,
-            deferred: self.deferred_paths(),
-            full: false,
-        })
+        Ok(self.commit(files, later))
     }
 
     /// Applies edits that changed front matter but kept every page's URL, title,
@@ -418,13 +399,7 @@ impl Project {
         let mut old_site = std::mem::replace(&mut self.model.site, site);
         let old_warnings =
             std::mem::replace(&mut self.model.warnings, self.model.site.warnings.clone());
-        let mut files = Vec::new();
-        for result in self.render(&now) {
-            match result {
-                Ok(file) => files.extend(file),
-                Err(diagnostic) => diags.push(diagnostic),
-            }
-        }
+        let files = self.render(&now, &mut diags);
         if diags.has_errors() {
             let site = &mut self.model.site;
             for (p, rendered) in replaced {
@@ -437,32 +412,45 @@ impl Project {
             self.model.warnings = old_warnings;
             return Err(diags);
         }
+        Ok(self.commit(files, later))
+    }
+
+    /// Puts the files rendered now in place and keeps the jobs for later.
+    fn commit(&mut self, files: Vec<(String, Vec<u8>)>, later: Vec<Job>) -> Update {
         let changed = store(&mut self.model.output, files);
         self.deferred.extend(later);
         self.pending.clear();
-        Ok(Update {
-            changed,
-            deferred: self.deferred_paths(),
-            full: false,
-        })
-    }
-
-    fn deferred_paths(&self) -> Vec<String> {
-        self.deferred
+        let deferred = self
+            .deferred
             .iter()
             .filter_map(|job| crate::render::job_path(&self.model.site, *job))
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .collect()
+            .collect();
+        Update {
+            changed,
+            deferred,
+            full: false,
+        }
     }
 
-    fn render(&self, jobs: &[Job]) -> Vec<JobResult> {
+    /// Renders `jobs` in parallel; failures go to `diags`.
+    fn render(&self, jobs: &[Job], diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let model = &self.model;
         let renderer =
             Renderer::new(&model.site, &model.config, &model.theme).with_search_cache(&self.search);
-        jobs.par_iter()
+        let results: Vec<JobResult> = jobs
+            .par_iter()
             .map(|job| renderer.render_job(job))
-            .collect()
+            .collect();
+        let mut files = Vec::new();
+        for result in results {
+            match result {
+                Ok(file) => files.extend(file),
+                Err(diagnostic) => diags.push(diagnostic),
+            }
+        }
+        files
     }
 }
 
