@@ -137,6 +137,15 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
 
 /// Runs the pipeline and keeps the model beside the output.
 pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, Diagnostics> {
+    run(root, options, None)
+}
+
+/// The pipeline; with a `staging` folder, rendered files go there instead of memory.
+fn run(
+    root: &Path,
+    options: &BuildOptions,
+    staging: Option<&output::Staging>,
+) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
     let config = config::load(root)?;
     let theme = theme::load(root, &config)?;
@@ -169,7 +178,7 @@ pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, 
     // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
     // run goes on to report template errors and broken anchors of the same build too.
     let renderer = render::Renderer::new(&site, &config, &theme);
-    let output = match renderer.render(root) {
+    let output = match renderer.render(root, staging) {
         Ok(output) => output,
         Err(render_errors) => {
             diags.extend(render_errors);
@@ -257,9 +266,7 @@ fn absolute_path(path: &Path) -> PathBuf {
 pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Diagnostics> {
     let config = config::load(root)?;
     let dir = build_dir(root, &config, options)?;
-    let mut built = generate(root, options)?;
-    let started = Instant::now();
-    output::publish(&built.output, &dir).map_err(|e| {
+    let cannot_write = |e: std::io::Error| {
         let mut diags = Diagnostics::default();
         diags.push(Diagnostic::error(
             &dir,
@@ -268,8 +275,30 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
             format!("cannot write the build folder ({e})"),
         ));
         diags
-    })?;
-    built.timings.push(("publish", started.elapsed()));
+    };
+    // Files go into a staging folder as they are rendered, which replaces the build
+    // folder only when the whole run succeeded.
+    let staging = output::Staging::create(&dir).map_err(cannot_write)?;
+    let generated = match run(root, options, Some(&staging)) {
+        Ok(generated) => generated,
+        Err(diags) => {
+            staging.discard();
+            return Err(diags);
+        }
+    };
+    let started = Instant::now();
+    staging.publish().map_err(cannot_write)?;
+    let (pages, decks) = generated.counts();
+    let mut timings = generated.timings;
+    timings.push(("publish", started.elapsed()));
+    let built = Built {
+        config: generated.config,
+        output: generated.output,
+        warnings: generated.warnings,
+        pages,
+        decks,
+        timings,
+    };
     Ok((built, dir))
 }
 

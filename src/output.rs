@@ -16,6 +16,9 @@ pub enum Blob {
     Bytes(Arc<Vec<u8>>),
     /// A file copied verbatim from the project (static files), read when written.
     Copy(PathBuf),
+    /// A file `buyin build` already wrote into its [`Staging`] folder; only the path
+    /// is kept, for the link check.
+    Written,
 }
 
 /// Every file of a build, by path relative to the build root (`/`-separated).
@@ -47,6 +50,7 @@ impl Output {
         self.files.get(path).map(|blob| match blob {
             Blob::Bytes(bytes) => Ok(bytes.to_vec()),
             Blob::Copy(source) => std::fs::read(source),
+            Blob::Written => Err(io::Error::other("written to the build folder, not kept")),
         })
     }
 }
@@ -54,41 +58,86 @@ impl Output {
 /// Writes `output` to `dir` atomically: into a staging folder beside `dir`, which then
 /// replaces `dir`. The previous folder is removed only after the swap.
 pub fn publish(output: &Output, dir: &Path) -> io::Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let staging = parent.join(format!(".{name}.buyin-staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.buyin-old-{}", std::process::id()));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover)?;
+    let staging = Staging::create(dir)?;
+    match write_all(output, &staging.path) {
+        Ok(()) => staging.publish(),
+        Err(e) => {
+            staging.discard();
+            Err(e)
         }
     }
-    if let Err(e) = write_all(output, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+}
+
+/// A folder beside the build folder that a build fills while it renders, and that
+/// replaces the build folder only once everything is in it.
+pub struct Staging {
+    /// The build folder it will replace.
+    dir: PathBuf,
+    /// The staging folder itself.
+    path: PathBuf,
+    /// Where the previous build folder waits during the swap.
+    old: PathBuf,
+}
+
+impl Staging {
+    /// Creates an empty staging folder for `dir`, clearing leftovers of a crashed run.
+    pub fn create(dir: &Path) -> io::Result<Staging> {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        let id = std::process::id();
+        let staging = Staging {
+            dir: dir.to_path_buf(),
+            path: parent.join(format!(".{name}.buyin-staging-{id}")),
+            old: parent.join(format!(".{name}.buyin-old-{id}")),
+        };
+        for leftover in [&staging.path, &staging.old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover)?;
+            }
+        }
+        std::fs::create_dir_all(&staging.path)?;
+        Ok(staging)
     }
-    let had_previous = dir.exists();
-    if had_previous {
-        std::fs::rename(dir, &old)?;
+
+    /// Writes one file (path relative to the build root) into the staging folder.
+    pub fn write(&self, path: &str, blob: &Blob) -> io::Result<()> {
+        let target = self.path.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        write_one(&target, blob)
     }
-    if let Err(e) = std::fs::rename(&staging, dir) {
+
+    /// Swaps the staging folder in place of the build folder, then removes the old one.
+    pub fn publish(self) -> io::Result<()> {
+        let had_previous = self.dir.exists();
         if had_previous {
-            let _ = std::fs::rename(&old, dir);
+            std::fs::rename(&self.dir, &self.old)?;
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        if let Err(e) = std::fs::rename(&self.path, &self.dir) {
+            if had_previous {
+                let _ = std::fs::rename(&self.old, &self.dir);
+            }
+            let _ = std::fs::remove_dir_all(&self.path);
+            return Err(e);
+        }
+        if had_previous {
+            std::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
     }
-    if had_previous {
-        std::fs::remove_dir_all(&old)?;
+
+    /// Removes the staging folder; the build folder stays as it was.
+    pub fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.path);
     }
-    Ok(())
 }
 
 fn write_all(output: &Output, dir: &Path) -> io::Result<()> {
@@ -114,6 +163,8 @@ fn write_one(target: &Path, blob: &Blob) -> io::Result<()> {
     match blob {
         Blob::Bytes(bytes) => std::fs::write(target, bytes.as_slice()),
         Blob::Copy(source) => std::fs::copy(source, target).map(|_| ()),
+        // Already in the staging folder this output is written to.
+        Blob::Written => Ok(()),
     }
 }
 

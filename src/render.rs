@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::deck::{self, Slide};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Env, escape};
-use crate::output::{Blob, Output};
+use crate::output::{Blob, Output, Staging};
 use crate::search::{self, SearchCache, SearchDoc};
 use crate::shortcode::{Arg, Call};
 use crate::site::{Node, NodeKind, Site};
@@ -121,8 +121,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Renders the whole site into an [`Output`].
-    pub fn render(&self, root: &Path) -> Result<Output, Diagnostics> {
+    /// Renders the whole site into an [`Output`]. With a `staging` folder, every file
+    /// goes there as soon as it is rendered and the output keeps only its path.
+    pub fn render(&self, root: &Path, staging: Option<&Staging>) -> Result<Output, Diagnostics> {
         let mut jobs: Vec<Job> = (0..self.site.nodes.len()).map(Job::Node).collect();
         for (i, page) in self.site.pages.iter().enumerate() {
             if page.kind() == Kind::Deck {
@@ -141,12 +142,29 @@ impl<'a> Renderer<'a> {
             Job::SearchIndex,
             Job::QaIndex,
         ]);
-        let results: Vec<JobResult> = jobs.par_iter().map(|job| self.render_job(job)).collect();
+        let results: Vec<Result<Option<(String, Blob)>, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let Some((path, bytes)) = self.render_job(job)? else {
+                    return Ok(None);
+                };
+                let blob = Blob::bytes(bytes);
+                match staging {
+                    Some(staging) => {
+                        staging
+                            .write(&path, &blob)
+                            .map_err(|e| write_error(&path, &e))?;
+                        Ok(Some((path, Blob::Written)))
+                    }
+                    None => Ok(Some((path, blob))),
+                }
+            })
+            .collect();
         let mut output = Output::default();
         let mut diags = Diagnostics::default();
         for result in results {
             match result {
-                Ok(Some((path, bytes))) => output.insert(path, Blob::bytes(bytes)),
+                Ok(Some((path, blob))) => output.insert(path, blob),
                 Ok(None) => {}
                 Err(diagnostic) => diags.push(diagnostic),
             }
@@ -165,6 +183,26 @@ impl<'a> Renderer<'a> {
         if let Some(logo) = &self.config.brand.logo {
             if !logo.starts_with("static") {
                 output.insert(logo_url(logo), Blob::Copy(root.join(logo)));
+            }
+        }
+        if let Some(staging) = staging {
+            // Assets and copied files: the few files not rendered above.
+            let written: Vec<Result<String, Diagnostic>> = output
+                .files
+                .par_iter()
+                .filter(|(_, blob)| !matches!(blob, Blob::Written))
+                .map(|(path, blob)| {
+                    staging
+                        .write(path, blob)
+                        .map(|()| path.clone())
+                        .map_err(|e| write_error(path, &e))
+                })
+                .collect();
+            for result in written {
+                match result {
+                    Ok(path) => output.insert(path, Blob::Written),
+                    Err(diagnostic) => diags.push(diagnostic),
+                }
             }
         }
         if diags.has_errors() {
@@ -798,6 +836,16 @@ impl Vars {
     fn set(&mut self, key: &str, value: impl Into<Value>) {
         self.0.insert(key.to_string(), value.into());
     }
+}
+
+/// A file that could not be written into the staging folder.
+fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        0,
+        0,
+        format!("cannot write the build folder ({error})"),
+    )
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.
