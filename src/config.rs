@@ -360,8 +360,8 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     Config {
         description: description.unwrap_or_default(),
         authors,
-        src: src.unwrap_or_else(|| PathBuf::from("content")),
-        build_dir: build_dir.unwrap_or_else(|| PathBuf::from("site")),
+        src: tidy(src.unwrap_or_else(|| PathBuf::from("content"))),
+        build_dir: tidy(build_dir.unwrap_or_else(|| PathBuf::from("site"))),
         drafts,
         theme: theme.unwrap_or_else(|| "default".to_string()),
         base_url: base_url
@@ -399,6 +399,20 @@ fn default_taxonomies(german: bool) -> Vec<Taxonomy> {
             title: if german { de } else { en }.to_string(),
         })
         .collect()
+}
+
+/// A project-relative folder without `.` segments, so `./content` and `content` are
+/// the same folder to everything that compares paths (the watcher above all).
+fn tidy(path: PathBuf) -> PathBuf {
+    let tidy: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if tidy.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        tidy
+    }
 }
 
 /// Canvas size for an aspect ratio: height 720, width to match (16:9 -> 1280, 4:3 -> 960).
@@ -490,6 +504,15 @@ mod tests {
         assert_eq!(config.taxonomies.len(), 4);
         assert_eq!(config.taxonomies[0].title, "Stakeholders");
         assert_eq!(config.roadmap.title, "Roadmap");
+    }
+
+    #[test]
+    fn folders_lose_dot_segments() {
+        let config =
+            parse_ok("[book]\nsrc = \"./texte/./neu\"\n\n[build]\nbuild-dir = \"./out\"\n");
+        assert_eq!(config.src, PathBuf::from("texte/neu"));
+        assert_eq!(config.build_dir, PathBuf::from("out"));
+        assert_eq!(parse_ok("[book]\nsrc = \".\"\n").src, PathBuf::from("."));
     }
 
     #[test]

@@ -197,6 +197,10 @@ impl Project {
                     continue;
                 }
             };
+            // Saved without a change (or touched): nothing to do.
+            if known.is_some_and(|p| site.pages[p].source.text.as_bytes() == bytes.as_slice()) {
+                continue;
+            }
             match source::parse(path, rel.clone(), bytes, config) {
                 Err(errors) => diags.extend(errors),
                 Ok(source) => match (known, drafts || !source.front.draft) {
@@ -330,14 +334,16 @@ impl Project {
             .iter()
             .map(|&p| site.pages[p].source.rel.as_str())
             .collect();
-        // A shortcode names its page by content path; a page whose text holds that
-        // path may show the page's front matter in a card.
+        // A shortcode names its page by content path (a string argument, in which
+        // `\/` stands for `/`); a page whose text holds that path may show the
+        // page's front matter in a card.
+        let escaped: Vec<String> = rels.iter().map(|rel| rel.replace('/', "\\/")).collect();
         let rerender: Vec<usize> = (0..site.pages.len())
             .filter(|p| {
+                let body = site.pages[*p].source.body();
                 edited.contains(p)
-                    || rels
-                        .iter()
-                        .any(|rel| site.pages[*p].source.body().contains(rel))
+                    || rels.iter().any(|rel| body.contains(rel))
+                    || escaped.iter().any(|rel| body.contains(rel.as_str()))
             })
             .collect();
         let rendered: Vec<(usize, Rendered)> = {
@@ -532,7 +538,13 @@ fn listing_jobs(old: &Site, new: &Site, edited: &[usize]) -> BTreeSet<Job> {
 fn store(output: &mut Output, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
     let mut changed = Vec::new();
     for (path, bytes) in files {
-        let same = matches!(output.files.get(&path), Some(Blob::Bytes(old)) if **old == bytes);
+        let same = match output.files.get(&path) {
+            Some(Blob::Bytes(old)) => **old == bytes,
+            // A file copied from the project takes the place of a rendered one, as in
+            // a full build.
+            Some(Blob::Copy(_)) => true,
+            _ => false,
+        };
         if !same {
             output.insert(path.clone(), Blob::bytes(bytes));
             changed.push(path);

@@ -385,3 +385,51 @@ fn a_broken_edit_keeps_the_last_good_output_and_a_fix_applies_it() {
     let draft = update(&mut project, &["content/entwurf.md"]);
     assert_eq!(draft, Update::default());
 }
+
+#[test]
+fn edge_cases_of_paths_and_saves_match_a_fresh_build() {
+    let dir = TempProject::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Testbuch\"\nlanguage = \"de\"\nsrc = \"./content\"\n",
+        ),
+        ("content/index.md", "---\ntitle: Start\n---\nHallo.\n"),
+        (
+            "content/seite.md",
+            "---\ntitle: Seite\n---\n{{ case(path=\"praxis\\/messe.md\") }}\n",
+        ),
+        (
+            "content/praxis/messe.md",
+            "---\ntitle: Messe\nkind: case\ndescription: Alt beschrieben\n---\nText.\n",
+        ),
+        // A copied file where a page would be rendered: the copy wins.
+        ("static/print.html", "<p>eigene Druckseite</p>\n"),
+    ]);
+    let mut project = load(&dir);
+
+    // `./content` is the content folder: an edit there is a body edit.
+    dir.write("content/index.md", "---\ntitle: Start\n---\nHallo neu.\n");
+    let body = update(&mut project, &["content/index.md"]);
+    assert!(!body.full, "{body:?}");
+    assert_eq!(page(&project, "print.html"), "<p>eigene Druckseite</p>\n");
+    assert_matches_fresh_build(&project, &dir);
+
+    // A card whose path is written with an escaped slash follows the case.
+    dir.write(
+        "content/praxis/messe.md",
+        "---\ntitle: Messe\nkind: case\ndescription: Neu beschrieben\n---\nText.\n",
+    );
+    assert!(!update(&mut project, &["content/praxis/messe.md"]).full);
+    assert!(page(&project, "seite/index.html").contains("Neu beschrieben"));
+    assert_matches_fresh_build(&project, &dir);
+
+    // Saving without a change does nothing at all.
+    dir.write(
+        "content/praxis/messe.md",
+        "---\ntitle: Messe\nkind: case\ndescription: Neu beschrieben\n---\nText.\n",
+    );
+    assert_eq!(
+        update(&mut project, &["content/praxis/messe.md"]),
+        Update::default()
+    );
+}
