@@ -84,6 +84,22 @@ impl Served {
         events
     }
 
+    /// Waits until the terminal shows `needle`; returns the whole log.
+    fn wait_for_log(&self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let log = self.log();
+            if log.contains(needle) {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the log never showed {needle:?}:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Polls `path` until its body satisfies `test`.
     fn wait_for(&self, path: &str, what: &str, test: impl Fn(&Reply) -> bool) -> Reply {
         let deadline = Instant::now() + PATIENCE;
@@ -389,11 +405,8 @@ fn an_edit_in_place_reloads_open_pages() {
     let on_disk = project.read("site/teil/seite/index.html");
     assert!(on_disk.contains("Neuer Text"));
     assert!(!on_disk.contains("__buyin"));
-    assert!(
-        served.log().contains("/teil/seite/"),
-        "changed URLs reported:\n{}",
-        served.log()
-    );
+    // The terminal line follows the reload signal.
+    served.wait_for_log("changed: /teil/seite/");
 }
 
 #[test]
@@ -438,7 +451,7 @@ fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
             .text()
             .contains("Quellwasser")
     );
-    let log = served.log();
+    let log = served.wait_for_log("rebuilt in");
     let rebuilt = log
         .lines()
         .find(|l| l.starts_with("rebuilt in"))
@@ -471,7 +484,7 @@ fn a_front_matter_edit_updates_the_listings_without_a_full_rebuild() {
             .text()
             .contains("Eine frische Beschreibung.")
     );
-    let log = served.log();
+    let log = served.wait_for_log("rebuilt in");
     let rebuilt = log
         .lines()
         .find(|l| l.starts_with("rebuilt in"))
