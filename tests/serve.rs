@@ -430,7 +430,11 @@ fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
         "---\ntitle: Netz\nkind: argument\nobjection: \"Zu unsicher.\"\nstakeholders: [\"IT\"]\n---\nQuellwasser bleibt sauber.\n",
     );
     events.expect("reload", &|| served.log());
-    // Asked for right after the signal, the files that show the argument elsewhere are
+    // (A save caught half-written would reload once more; the page itself settles it.)
+    served.wait_for("/argumente/netz/", "the edit", |r| {
+        r.text().contains("Quellwasser")
+    });
+    // Asked for right after the page, the files that show the argument elsewhere are
     // already current: the request waits for them instead of getting the old ones.
     assert!(
         served
@@ -476,8 +480,11 @@ fn a_front_matter_edit_updates_the_listings_without_a_full_rebuild() {
         "---\ntitle: Seite\ndescription: Eine frische Beschreibung.\n---\nAlter Text auf der Seite.\n",
     );
     events.expect("reload", &|| served.log());
-    // The section's listing shows the description; asked for right after the
-    // signal, it is already current.
+    served.wait_for("/teil/seite/", "the edit", |r| {
+        r.text().contains("Eine frische Beschreibung.")
+    });
+    // The section's listing shows the description; asked for right after the page,
+    // it is already current.
     assert!(
         served
             .get("/teil/")
