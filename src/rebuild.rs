@@ -11,16 +11,18 @@
 //!   Q&A index ([`Project::finish`], which `serve` runs after telling open pages to
 //!   reload, holding back requests for exactly those files until they are done).
 //!
-//! An edit to the front matter that keeps the page's URL, kind, title and weight
-//! rebuilds the model from the sources in memory; if the navigation comes out the same,
-//! it re-renders the Markdown of the page and of pages naming it in a shortcode, and
-//! additionally the pages that list it or show its front matter: its parent, its
-//! neighbours, its terms (before and after) and their indexes and decks, arguments
-//! citing it as evidence.
+//! An edit to the front matter that keeps the page's URL and kind rebuilds the model
+//! from the sources in memory and compares its navigation with the last one, page by
+//! page (by URL). Then the page is rendered first; after the signal come the Markdown
+//! of pages naming it in a shortcode, its parent's listing, its neighbours, its terms
+//! (before and after) with their indexes and decks, arguments citing it as evidence,
+//! and, for a new title or weight, every page below its parent (their navigation and
+//! breadcrumbs show it) and every page whose pager changed. A new title of a top-level
+//! entry or a renamed term reaches every page: the whole pipeline runs.
 //!
 //! A copied file (`static/`, pictures beside the Markdown) that keeps its place is
 //! read again, nothing rendered. Everything else — new, deleted or renamed files, a
-//! new title or weight, `book.toml`, the theme — runs the whole pipeline again. Either
+//! new slug or kind, `book.toml`, the theme — runs the whole pipeline again. Either
 //! way the output is byte for byte what a fresh `buyin build` produces; the tests hold
 //! it to that.
 
@@ -314,12 +316,16 @@ impl Project {
         Ok(self.commit(files, later))
     }
 
-    /// Applies edits that changed front matter but kept every page's URL, title,
-    /// weight and kind: builds the model again from the sources in memory, re-renders
-    /// the Markdown of the edited pages and of pages that name them in a shortcode,
-    /// and the files that show them. Should the navigation come out different after
-    /// all (a term renamed, say), the whole pipeline runs instead.
+    /// Applies edits that changed front matter but kept every page's URL and kind:
+    /// builds the model again from the sources in memory, re-renders the Markdown of
+    /// the edited pages and of pages that name them in a shortcode, and the files that
+    /// show them. Should the change reach every page (a term renamed, a top-level title),
+    /// the whole pipeline runs instead.
     fn apply_fronts(&mut self, edits: Vec<(usize, Source)>) -> Result<Update, Diagnostics> {
+        // Deferred jobs name nodes by index, which the new model may number otherwise.
+        if !self.deferred.is_empty() {
+            self.finish()?;
+        }
         let old = &self.model.site;
         let edited: Vec<usize> = edits.iter().map(|(p, _)| *p).collect();
         let mut sources: Vec<Source> = old.pages.iter().map(|page| page.source.clone()).collect();
@@ -327,9 +333,9 @@ impl Project {
             sources[p] = source;
         }
         let mut site = crate::site::build(&self.model.config, sources)?;
-        if site.nodes != old.nodes || site.order != old.order {
+        let Some(moved) = navigation_changes(old, &site) else {
             return self.rerun();
-        }
+        };
         let rels: Vec<&str> = edited
             .iter()
             .map(|&p| site.pages[p].source.rel.as_str())
@@ -397,6 +403,7 @@ impl Project {
             }
         }
         shows.extend(listing_jobs(&self.model.site, &site, &edited));
+        shows.extend(moved.into_iter().map(Job::Node));
         for job in &now {
             shows.remove(job);
         }
@@ -465,14 +472,92 @@ fn same_front_matter(old: &Source, new: &Source) -> bool {
     old.text[..old.body_start] == new.text[..new.body_start]
 }
 
-/// Whether a page edited in its front matter keeps its place in the site: URL, kind,
-/// title and weight (which order listings and navigation).
+/// Whether a page edited in its front matter keeps its place in the site: its URL and
+/// its kind (which picks its template and the decks it appears in).
 fn keeps_its_place(page: &Page, new: &Source) -> bool {
-    let old = &page.source.front;
     crate::site::url_for(&new.rel, new.front.slug.as_deref()) == page.url
-        && old.kind() == new.front.kind()
-        && old.title == new.front.title
-        && old.weight == new.front.weight
+        && page.source.front.kind() == new.front.kind()
+}
+
+/// The nodes (of `new`) whose navigation, breadcrumbs, child listing or pager show
+/// something that differs between two models with the same pages: below the parent of
+/// a node whose title or weight changed, below a node whose children were reordered,
+/// and around every changed place in the reading order. Nodes are matched by URL (their
+/// indices follow the listing order, which a title or weight moves). `None` when the
+/// change reaches every page anyway (a top-level entry, a term's name) or the pages
+/// themselves differ.
+fn navigation_changes(old: &Site, new: &Site) -> Option<BTreeSet<usize>> {
+    let same_terms = old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| {
+        a.terms.len() == b.terms.len()
+            && a.terms
+                .iter()
+                .zip(&b.terms)
+                .all(|(x, y)| x.name == y.name && x.url == y.url)
+    });
+    if old.nodes.len() != new.nodes.len() || !same_terms {
+        return None;
+    }
+    // `was[n]`: the old index of new node `n`.
+    let mut was = Vec::with_capacity(new.nodes.len());
+    for node in &new.nodes {
+        was.push(*old.by_url.get(&node.url)?);
+    }
+    fn url_of(site: &Site, n: Option<usize>) -> Option<&str> {
+        n.map(|n| site.nodes[n].url.as_str())
+    }
+    /// The URLs before and after node `n` in the reading order.
+    fn around(site: &Site, n: usize) -> (Option<&str>, Option<&str>) {
+        let at = site.position[n];
+        let before = at
+            .checked_sub(1)
+            .map(|i| site.nodes[site.order[i]].url.as_str());
+        let after = site.order.get(at + 1).map(|&i| site.nodes[i].url.as_str());
+        (before, after)
+    }
+    let root = new.by_url.get("").copied();
+    let below = |top: usize, nodes: &mut BTreeSet<usize>| {
+        let mut stack = vec![top];
+        while let Some(n) = stack.pop() {
+            nodes.insert(n);
+            stack.extend(&new.nodes[n].children);
+        }
+    };
+    let mut nodes = BTreeSet::new();
+    for (n, b) in new.nodes.iter().enumerate() {
+        let a = &old.nodes[was[n]];
+        if a.kind != b.kind || a.intro != b.intro || url_of(old, a.parent) != url_of(new, b.parent)
+        {
+            return None;
+        }
+        if a.title != b.title || a.weight != b.weight {
+            match b.parent {
+                // Top-level entries are in every page's navigation.
+                None => return None,
+                Some(p) if Some(p) == root => return None,
+                Some(p) => below(p, &mut nodes),
+            }
+        }
+        let reordered = a.children.len() != b.children.len()
+            || a.children
+                .iter()
+                .zip(&b.children)
+                .any(|(&x, &y)| old.nodes[x].url != new.nodes[y].url);
+        if reordered {
+            below(n, &mut nodes);
+        }
+    }
+    for n in 0..new.nodes.len() {
+        let at = new.position[n];
+        let retitled =
+            |m: Option<&usize>| m.is_some_and(|&m| old.nodes[was[m]].title != new.nodes[m].title);
+        if around(old, was[n]) != around(new, n)
+            || retitled(at.checked_sub(1).and_then(|i| new.order.get(i)))
+            || retitled(new.order.get(at + 1))
+        {
+            nodes.insert(n);
+        }
+    }
+    Some(nodes)
 }
 
 /// Pages that list the edited pages or show their front matter, in the old or the new
@@ -497,8 +582,9 @@ fn listing_jobs(old: &Site, new: &Site, edited: &[usize]) -> BTreeSet<Job> {
             for (t, taxonomy) in site.taxonomies.iter().enumerate() {
                 for (i, term) in taxonomy.terms.iter().enumerate() {
                     if term.pages.contains(&p) {
-                        jobs.extend(site.by_url.get(&term.url).map(|&node| Job::Node(node)));
-                        jobs.extend(site.by_url.get(&taxonomy.url).map(|&node| Job::Node(node)));
+                        // Node indices of the new model: the URLs are the same in both.
+                        jobs.extend(new.by_url.get(&term.url).map(|&node| Job::Node(node)));
+                        jobs.extend(new.by_url.get(&taxonomy.url).map(|&node| Job::Node(node)));
                         if taxonomy.has_audience_decks() {
                             jobs.insert(Job::AudienceSlides(t, i));
                         }

@@ -238,6 +238,60 @@ fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
     assert!(page(&project, "fahrplan/index.html").contains("Ein ganz neues Ziel"));
     assert_matches_fresh_build(&project, &dir);
 
+    // A new title moves the page among its siblings: their navigation, the section's
+    // listing and the pager around it follow.
+    replace(
+        &dir,
+        "content/argumente/mehraufwand.md",
+        "title: \"",
+        "title: \"AAA ",
+    );
+    let retitled = update(&mut project, &["content/argumente/mehraufwand.md"]);
+    assert!(
+        !retitled.full,
+        "a title edit below the top level ran the whole pipeline"
+    );
+    assert!(page(&project, "argumente/datenschutz/index.html").contains("AAA "));
+    assert_matches_fresh_build(&project, &dir);
+
+    // A new weight reorders the section and the reading order.
+    replace(
+        &dir,
+        "content/praxis/barcamp-koeln.md",
+        "weight: 10",
+        "weight: 99",
+    );
+    assert!(!update(&mut project, &["content/praxis/barcamp-koeln.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+    // Made the last of its section, a page comes right before the next section.
+    replace(
+        &dir,
+        "content/argumente/datenschutz.md",
+        "weight: 20",
+        "weight: 999",
+    );
+    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+    // And back: the next section's pager no longer points at it.
+    replace(
+        &dir,
+        "content/argumente/datenschutz.md",
+        "weight: 999",
+        "weight: 20",
+    );
+    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+
+    // A term's introduction gives the term its name, shown on every page tagged with it.
+    replace(
+        &dir,
+        "content/abteilungen/personal.md",
+        "title: \"",
+        "title: \"Neu ",
+    );
+    assert!(update(&mut project, &["content/abteilungen/personal.md"]).full);
+    assert_matches_fresh_build(&project, &dir);
+
     // A new spelling of a term renames it in every navigation: the whole pipeline.
     replace(
         &dir,
@@ -255,12 +309,13 @@ fn structural_changes_run_the_whole_pipeline_and_match_a_fresh_build() {
     let dir = TempProject::bundled();
     let mut project = load(&dir);
 
-    let path = "content/argumente/mehraufwand.md";
+    // A top-level entry is in every page's navigation.
+    let path = "content/argumente/index.md";
     let text = std::fs::read_to_string(dir.path().join(path)).expect("read");
     dir.write(path, &text.replacen("title: \"", "title: \"Neu: ", 1));
     let retitled = update(&mut project, &[path]);
     assert!(retitled.full);
-    assert!(page(&project, "argumente/index.html").contains("Neu: "));
+    assert!(page(&project, "praxis/index.html").contains("Neu: "));
     assert_matches_fresh_build(&project, &dir);
 
     dir.write(
