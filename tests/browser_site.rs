@@ -84,7 +84,12 @@ fn go(tab: &Tab, site: &Path, path: &str) {
     );
 }
 
+/// Reloads the page. Chromium hands `localStorage` writes to the browser process
+/// asynchronously, and a reload right after a write can still read the old value (seen
+/// with two browsers busy on two cores); a second's pause first is what a person's
+/// reload always has.
 fn reload(tab: &Tab) {
+    std::thread::sleep(std::time::Duration::from_secs(1));
     tab.reload(false, None).expect("reload");
     tab.wait_until_navigated().expect("reloaded");
     assert!(
