@@ -52,6 +52,9 @@ pub struct Project {
     pending: BTreeSet<String>,
     /// A change that needs the whole pipeline has not been applied yet.
     stale: bool,
+    /// Copied files may have changed unseen (the watcher lost events): the next full
+    /// run reports them all as changed, so they are copied again.
+    recopy: bool,
     /// Jobs left for [`Project::finish`].
     deferred: BTreeSet<Job>,
     /// What the search index found in each page, reused for unchanged pages.
@@ -89,6 +92,7 @@ impl Project {
             model: crate::generate_model(root, options)?,
             pending: BTreeSet::new(),
             stale: false,
+            recopy: false,
             deferred: BTreeSet::new(),
             search: Mutex::new(SearchCache::default()),
         })
@@ -131,6 +135,7 @@ impl Project {
     /// Makes the next update run the whole pipeline (after the watcher lost events).
     pub fn invalidate(&mut self) {
         self.stale = true;
+        self.recopy = true;
     }
 
     /// Renders what the last update deferred; returns the output paths that changed.
@@ -235,7 +240,10 @@ impl Project {
         let new = &self.model.output.files;
         let mut changed: Vec<String> = new
             .iter()
-            .filter(|(path, blob)| old.output.files.get(*path) != Some(blob))
+            .filter(|(path, blob)| {
+                old.output.files.get(*path) != Some(blob)
+                    || self.recopy && matches!(blob, Blob::Copy(_))
+            })
             .map(|(path, _)| path.clone())
             .collect();
         changed.extend(
@@ -247,6 +255,7 @@ impl Project {
         );
         self.pending.clear();
         self.stale = false;
+        self.recopy = false;
         self.deferred.clear();
         Ok(Update {
             changed,

@@ -365,9 +365,9 @@ fn a_copied_file_is_read_again_without_rendering() {
         .expect("a static file");
     let name = logo.file_name().to_string_lossy().into_owned();
     std::fs::write(logo.path(), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("write");
-    let update = update(&mut project, &[&format!("static/{name}")]);
-    assert!(!update.full);
-    assert_eq!(update.changed, [name.as_str()]);
+    let edited = update(&mut project, &[&format!("static/{name}")]);
+    assert!(!edited.full);
+    assert_eq!(edited.changed, [name.as_str()]);
     assert_eq!(
         project
             .model()
@@ -377,6 +377,12 @@ fn a_copied_file_is_read_again_without_rendering() {
             .expect("read"),
         b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
     );
+
+    // Changed while the watcher lost track: the full run after a rescan copies again.
+    std::fs::write(logo.path(), b"<svg/>").expect("write");
+    project.invalidate();
+    let rescan = update(&mut project, &[]);
+    assert!(rescan.full && rescan.changed.contains(&name), "{rescan:?}");
 }
 
 #[test]
