@@ -1062,7 +1062,11 @@ impl Session<'_> {
         let Some(project) = &self.project else {
             return Err(crate::diag::Diagnostics::default());
         };
-        let dir = crate::build_dir(self.root, &project.model().config, self.build)?;
+        let dir =
+            crate::build_dir(self.root, &project.model().config, self.build).inspect_err(|_| {
+                // The model moved on without the folder: write it whole next time.
+                self.written = None;
+            })?;
         Ok((update, dir))
     }
 

@@ -600,6 +600,38 @@ fn temp_files_do_not_rebuild() {
 }
 
 #[test]
+fn edits_made_while_the_build_folder_is_refused_reach_it_once_allowed() {
+    let project = project();
+    let served = Served::start(&project);
+    let events = served.events();
+    // A build folder that would replace the content is refused...
+    project.write(
+        "book.toml",
+        &format!("{BOOK}\n[build]\nbuild-dir = \"content\"\n"),
+    );
+    events.expect("reload", &|| served.log());
+    served.wait_for("/", "the overlay", |r| {
+        r.text().contains("refusing build folder")
+    });
+    // ...while the author goes on writing...
+    project.write(
+        "content/teil/seite.md",
+        "---\ntitle: Seite\n---\nGeschrieben, als der Ordner gesperrt war.\n",
+    );
+    served.wait_for_log("changed: content/teil/seite.md");
+    // ...and once it is allowed again, the folder holds everything.
+    project.write("book.toml", BOOK);
+    served.wait_for("/teil/seite/", "the edit without overlay", |r| {
+        r.text().contains("gesperrt war") && !r.text().contains("buyin-error-overlay")
+    });
+    assert!(
+        project
+            .read("site/teil/seite/index.html")
+            .contains("gesperrt war")
+    );
+}
+
+#[test]
 fn a_broken_edit_shows_the_overlay_and_a_fix_clears_it() {
     let project = project();
     let served = Served::start(&project);
