@@ -167,6 +167,18 @@ fn replace(dir: &TempProject, path: &str, from: &str, to: &str) {
     dir.write(path, &text.replacen(from, to, 1));
 }
 
+/// Replaces `from` with `to` in `path` and applies the edit, which must take the
+/// incremental way and match a fresh build.
+fn edit_in_place(project: &mut Project, dir: &TempProject, path: &str, from: &str, to: &str) {
+    replace(dir, path, from, to);
+    let edited = update(project, &[path]);
+    assert!(
+        !edited.full,
+        "{path}: {from:?} -> {to:?} ran the whole pipeline"
+    );
+    assert_matches_fresh_build(project, dir);
+}
+
 #[test]
 fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
     let dir = TempProject::bundled();
@@ -197,46 +209,42 @@ fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
     assert_matches_fresh_build(&project, &dir);
 
     // Another existing tag: the term pages of both tags and the index counts change.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/argumente/datenschutz.md",
         "tags: [\"Datenschutz\",",
         "tags: [\"Datenschutz\", \"Kontrollverlust\",",
     );
-    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
-    assert_matches_fresh_build(&project, &dir);
 
     // Metrics of a case: its chart, and the arguments that cite it as evidence.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/praxis/barcamp-koeln.md",
         "year: 2014",
         "year: 2015",
     );
-    assert!(!update(&mut project, &["content/praxis/barcamp-koeln.md"]).full);
     assert!(page(&project, "argumente/kontrollverlust/index.html").contains("2015"));
-    assert_matches_fresh_build(&project, &dir);
 
     // A deck's audience moves it between terms.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/vortraege/personal.md",
         "audience: \"Personal\"",
         "audience: \"Vertrieb\"",
     );
-    assert!(!update(&mut project, &["content/vortraege/personal.md"]).full);
-    assert_matches_fresh_build(&project, &dir);
 
     // The goals of a stage show on the roadmap.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/fahrplan/soziales-unternehmen.md",
         "goals:\n",
         "goals:\n  - \"Ein ganz neues Ziel\"\n",
     );
-    assert!(!update(&mut project, &["content/fahrplan/soziales-unternehmen.md"]).full);
     assert!(page(&project, "fahrplan/index.html").contains("Ein ganz neues Ziel"));
-    assert_matches_fresh_build(&project, &dir);
 
     // A new title moves the page among its siblings: their navigation, the section's
     // listing and the pager around it follow.
@@ -255,32 +263,29 @@ fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
     assert_matches_fresh_build(&project, &dir);
 
     // A new weight reorders the section and the reading order.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/praxis/barcamp-koeln.md",
         "weight: 10",
         "weight: 99",
     );
-    assert!(!update(&mut project, &["content/praxis/barcamp-koeln.md"]).full);
-    assert_matches_fresh_build(&project, &dir);
     // Made the last of its section, a page comes right before the next section.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/argumente/datenschutz.md",
         "weight: 20",
         "weight: 999",
     );
-    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
-    assert_matches_fresh_build(&project, &dir);
     // And back: the next section's pager no longer points at it.
-    replace(
+    edit_in_place(
+        &mut project,
         &dir,
         "content/argumente/datenschutz.md",
         "weight: 999",
         "weight: 20",
     );
-    assert!(!update(&mut project, &["content/argumente/datenschutz.md"]).full);
-    assert_matches_fresh_build(&project, &dir);
 
     // A term's introduction gives the term its name, shown on every page tagged with it.
     replace(
