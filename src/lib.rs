@@ -92,6 +92,20 @@ impl Generated {
     }
 }
 
+impl From<Generated> for Built {
+    fn from(generated: Generated) -> Built {
+        let (pages, decks) = generated.counts();
+        Built {
+            config: generated.config,
+            output: generated.output,
+            warnings: generated.warnings,
+            pages,
+            decks,
+            timings: generated.timings,
+        }
+    }
+}
+
 /// Stage timings of one run.
 struct Clock {
     last: Instant,
@@ -123,16 +137,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 /// Runs the pipeline up to the in-memory output, without writing anything.
 pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let generated = generate_model(root, options)?;
-    let (pages, decks) = generated.counts();
-    Ok(Built {
-        config: generated.config,
-        output: generated.output,
-        warnings: generated.warnings,
-        pages,
-        decks,
-        timings: generated.timings,
-    })
+    generate_model(root, options).map(Built::from)
 }
 
 /// Runs the pipeline and keeps the model beside the output.
@@ -288,17 +293,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     };
     let started = Instant::now();
     staging.publish().map_err(cannot_write)?;
-    let (pages, decks) = generated.counts();
-    let mut timings = generated.timings;
-    timings.push(("publish", started.elapsed()));
-    let built = Built {
-        config: generated.config,
-        output: generated.output,
-        warnings: generated.warnings,
-        pages,
-        decks,
-        timings,
-    };
+    let mut built = Built::from(generated);
+    built.timings.push(("publish", started.elapsed()));
     Ok((built, dir))
 }
 

@@ -108,11 +108,7 @@ impl Staging {
 
     /// Writes one file (path relative to the build root) into the staging folder.
     pub fn write(&self, path: &str, blob: &Blob) -> io::Result<()> {
-        let target = self.path.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        write_one(&target, blob)
+        write_in_folder(&self.path.join(path), blob)
     }
 
     /// Swaps the staging folder in place of the build folder, then removes the old one.
@@ -159,6 +155,14 @@ fn write_all(output: &Output, dir: &Path) -> io::Result<()> {
         .try_for_each(|(path, blob)| write_one(&dir.join(path), blob))
 }
 
+/// [`write_one`], creating the folder it goes into first.
+fn write_in_folder(target: &Path, blob: &Blob) -> io::Result<()> {
+    if let Some(folder) = target.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    write_one(target, blob)
+}
+
 fn write_one(target: &Path, blob: &Blob) -> io::Result<()> {
     match blob {
         Blob::Bytes(bytes) => std::fs::write(target, bytes.as_slice()),
@@ -174,12 +178,7 @@ pub fn write_changed(output: &Output, dir: &Path, changed: &[String]) -> io::Res
     for path in changed {
         let target = dir.join(path);
         match output.files.get(path) {
-            Some(blob) => {
-                if let Some(folder) = target.parent() {
-                    std::fs::create_dir_all(folder)?;
-                }
-                write_one(&target, blob)?;
-            }
+            Some(blob) => write_in_folder(&target, blob)?,
             None if target.is_file() => std::fs::remove_file(&target)?,
             None => {}
         }

@@ -38,7 +38,7 @@ use crate::output::{Blob, Output};
 use crate::render::{Job, JobResult, Renderer, SiteEnv};
 use crate::search::SearchCache;
 use crate::shortcode::Call;
-use crate::site::{NodeKind, Page, Site};
+use crate::site::{NodeKind, Page, Site, content_path};
 use crate::source::{self, Kind, Source};
 use crate::{BuildOptions, Generated};
 
@@ -380,9 +380,7 @@ impl Project {
             return Err(diags);
         }
         // The other pages keep their Markdown: moved over, and moved back on failure.
-        for (page, old_page) in site.pages.iter_mut().zip(&mut self.model.site.pages) {
-            page.rendered = std::mem::take(&mut old_page.rendered);
-        }
+        move_markdown(&mut self.model.site, &mut site);
         let mut replaced = Vec::new();
         for (p, rendered) in rendered {
             replaced.push((p, std::mem::replace(&mut site.pages[p].rendered, rendered)));
@@ -392,12 +390,7 @@ impl Project {
             site.check_links_of(linking_pages(&site, &edited), &|path| output.contains(path)),
         );
         if diags.has_errors() {
-            for (p, rendered) in replaced {
-                site.pages[p].rendered = rendered;
-            }
-            for (page, old_page) in site.pages.iter_mut().zip(&mut self.model.site.pages) {
-                old_page.rendered = std::mem::take(&mut page.rendered);
-            }
+            give_back(&mut site, &mut self.model.site, replaced);
             return Err(diags);
         }
 
@@ -423,13 +416,7 @@ impl Project {
             std::mem::replace(&mut self.model.warnings, self.model.site.warnings.clone());
         let files = self.render(&now, &mut diags);
         if diags.has_errors() {
-            let site = &mut self.model.site;
-            for (p, rendered) in replaced {
-                site.pages[p].rendered = rendered;
-            }
-            for (page, old_page) in site.pages.iter_mut().zip(&mut old_site.pages) {
-                old_page.rendered = std::mem::take(&mut page.rendered);
-            }
+            give_back(&mut self.model.site, &mut old_site, replaced);
             self.model.site = old_site;
             self.model.warnings = old_warnings;
             return Err(diags);
@@ -474,6 +461,22 @@ impl Project {
         }
         files
     }
+}
+
+/// Moves every page's rendered Markdown from one model to another of the same pages.
+fn move_markdown(from: &mut Site, to: &mut Site) {
+    for (page, into) in from.pages.iter_mut().zip(&mut to.pages) {
+        into.rendered = std::mem::take(&mut page.rendered);
+    }
+}
+
+/// Undoes a failed front-matter update: the pages re-rendered in `replaced` get their
+/// Markdown back, and all of it returns to the model it was moved from.
+fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) {
+    for (p, rendered) in replaced {
+        site.pages[p].rendered = rendered;
+    }
+    move_markdown(site, old);
 }
 
 /// Whether two versions of a file have the same front matter, delimiters included.
@@ -604,10 +607,9 @@ fn listing_jobs(old: &Site, new: &Site, edited: &[usize]) -> BTreeSet<Job> {
         let rel = new.pages[p].source.rel.as_str();
         for (a, page) in new.pages.iter().enumerate() {
             let cites = match &page.source.front.kind {
-                crate::source::KindData::Argument(argument) => argument
-                    .evidence
-                    .iter()
-                    .any(|e| e.trim_start_matches("./").trim_start_matches('/') == rel),
+                crate::source::KindData::Argument(argument) => {
+                    argument.evidence.iter().any(|e| content_path(e) == rel)
+                }
                 _ => false,
             };
             if cites {
@@ -733,5 +735,5 @@ fn refers_to(call: &Call, rels: &HashSet<&str>) -> bool {
     call.args
         .get("path")
         .and_then(|path| path.as_text())
-        .is_some_and(|path| rels.contains(path.trim_start_matches("./").trim_start_matches('/')))
+        .is_some_and(|path| rels.contains(content_path(path)))
 }

@@ -86,11 +86,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn base_context(&self, url: &str) -> Context {
-        let mut context = Context::new();
-        context.insert("root", &markdown::root_prefix(url));
-        context.insert("config", &self.config_value);
-        context.insert("strings", &self.strings);
-        context
+        self.base_vars(url).into_context()
     }
 
     /// The variables every page template gets; values are moved into the template
@@ -104,9 +100,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_vars(&self, name: &str, vars: Vars) -> Result<String, Diagnostic> {
-        // An object always makes a context.
-        let context = Context::from_value(Value::Object(vars.0)).unwrap_or_default();
-        self.render_template(name, &context)
+        self.render_template(name, &vars.into_context())
     }
 
     fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -150,12 +144,7 @@ impl<'a> Renderer<'a> {
                 };
                 let blob = Blob::bytes(bytes);
                 match staging {
-                    Some(staging) => {
-                        staging
-                            .write(&path, &blob)
-                            .map_err(|e| write_error(&path, &e))?;
-                        Ok(Some((path, Blob::Written)))
-                    }
+                    Some(staging) => Ok(Some((path.clone(), stage(staging, &path, &blob)?))),
                     None => Ok(Some((path, blob))),
                 }
             })
@@ -187,20 +176,15 @@ impl<'a> Renderer<'a> {
         }
         if let Some(staging) = staging {
             // Assets and copied files: the few files not rendered above.
-            let written: Vec<Result<String, Diagnostic>> = output
+            let written: Vec<Result<(String, Blob), Diagnostic>> = output
                 .files
                 .par_iter()
                 .filter(|(_, blob)| !matches!(blob, Blob::Written))
-                .map(|(path, blob)| {
-                    staging
-                        .write(path, blob)
-                        .map(|()| path.clone())
-                        .map_err(|e| write_error(path, &e))
-                })
+                .map(|(path, blob)| Ok((path.clone(), stage(staging, path, blob)?)))
                 .collect();
             for result in written {
                 match result {
-                    Ok(path) => output.insert(path, Blob::Written),
+                    Ok((path, blob)) => output.insert(path, blob),
                     Err(diagnostic) => diags.push(diagnostic),
                 }
             }
@@ -214,63 +198,46 @@ impl<'a> Renderer<'a> {
 
     /// Renders the file of one job.
     pub fn render_job(&self, job: &Job) -> JobResult {
-        Ok(Some(match *job {
-            Job::Node(n) => {
-                let node = &self.site.nodes[n];
-                (
-                    format!("{}index.html", node.url),
-                    self.node_page(n)?.into_bytes(),
-                )
-            }
+        let Some(path) = job_path(self.site, *job) else {
+            return Ok(None);
+        };
+        let text = match *job {
+            Job::Node(n) => self.node_page(n)?,
             Job::Slides(p) => {
                 let page = &self.site.pages[p];
-                let slides = self.page_slides(p);
                 let KindData::Deck(meta) = &page.source.front.kind else {
                     return Ok(None);
                 };
+                let slides = self.page_slides(p);
                 let url = format!("{}slides/", page.url);
-                let html = self.slides_page(
+                self.slides_page(
                     &url,
                     page.title(),
                     &slides,
                     meta.duration,
                     meta.incremental,
                     &page.url,
-                )?;
-                (format!("{url}index.html"), html.into_bytes())
+                )?
             }
             Job::AudienceSlides(t, n) => {
                 let term = &self.site.taxonomies[t].terms[n];
                 let slides = self.audience_slides(t, n);
                 let url = format!("{}slides/", term.url);
-                let html = self.slides_page(&url, &term.name, &slides, None, false, &term.url)?;
-                (format!("{url}index.html"), html.into_bytes())
+                self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
             }
-            Job::Print => ("print.html".to_string(), self.print_page()?.into_bytes()),
+            Job::Print => self.print_page()?,
             Job::NotFound => {
                 let mut vars = self.base_vars("");
                 vars.set("nav", self.nav(None));
                 vars.set("page", json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
-                (
-                    "404.html".to_string(),
-                    self.render_vars("404.html", vars)?.into_bytes(),
-                )
+                self.render_vars("404.html", vars)?
             }
-            Job::Sitemap => {
-                if self.config.base_url.is_empty() {
-                    return Ok(None);
-                }
-                ("sitemap.xml".to_string(), self.sitemap().into_bytes())
-            }
-            Job::SearchIndex => (
-                "assets/search-index.js".to_string(),
-                self.search_index().into_bytes(),
-            ),
-            Job::QaIndex => (
-                "assets/qa-index.js".to_string(),
-                self.qa_index().into_bytes(),
-            ),
-        }))
+            Job::Sitemap if self.config.base_url.is_empty() => return Ok(None),
+            Job::Sitemap => self.sitemap(),
+            Job::SearchIndex => self.search_index(),
+            Job::QaIndex => self.qa_index(),
+        };
+        Ok(Some((path, text.into_bytes())))
     }
 
     /// The slides of a deck page.
@@ -508,10 +475,7 @@ impl<'a> Renderer<'a> {
                     argument
                         .evidence
                         .iter()
-                        .filter_map(|path| self
-                            .site
-                            .by_rel
-                            .get(path.trim_start_matches("./").trim_start_matches('/')))
+                        .filter_map(|path| self.site.by_rel.get(crate::site::content_path(path)))
                         .map(|&e| self.case_value(e))
                         .collect::<Vec<_>>()
                 );
@@ -836,16 +800,19 @@ impl Vars {
     fn set(&mut self, key: &str, value: impl Into<Value>) {
         self.0.insert(key.to_string(), value.into());
     }
+
+    fn into_context(self) -> Context {
+        // An object always makes a context.
+        Context::from_value(Value::Object(self.0)).unwrap_or_default()
+    }
 }
 
-/// A file that could not be written into the staging folder.
-fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(
-        path,
-        0,
-        0,
-        format!("cannot write the build folder ({error})"),
-    )
+/// Writes a file into the staging folder; what the output keeps of it.
+fn stage(staging: &Staging, path: &str, blob: &Blob) -> Result<Blob, Diagnostic> {
+    staging
+        .write(path, blob)
+        .map(|()| Blob::Written)
+        .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot write the build folder ({e})")))
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.
@@ -953,7 +920,7 @@ impl Env for SiteEnv<'_> {
                 let path = text_arg(call, "path")?.ok_or_else(|| {
                     format!("shortcode '{name}' needs path=\"…\" (relative to the content folder)")
                 })?;
-                let clean = path.trim_start_matches("./").trim_start_matches('/');
+                let clean = crate::site::content_path(path);
                 let &p = r
                     .site
                     .by_rel

@@ -115,6 +115,12 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A content path as written in front matter or a shortcode (`./a/b.md`, `/a/b.md`),
+/// as the content folder knows it (`a/b.md`).
+pub fn content_path(path: &str) -> &str {
+    path.trim_start_matches("./").trim_start_matches('/')
+}
+
 /// The URL of a content file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`, `slug` replacing
 /// the last segment; every segment slugged.
 pub fn url_for(rel: &str, slug: Option<&str>) -> String {
@@ -480,7 +486,7 @@ fn check_evidence(pages: &[Page], by_rel: &HashMap<String, usize>, diags: &mut D
         };
         for path in &argument.evidence {
             let line = page.source.key_line("evidence");
-            let clean = path.trim_start_matches("./").trim_start_matches('/');
+            let clean = content_path(path);
             match by_rel.get(clean) {
                 None => {
                     let near = crate::diag::nearest(clean, by_rel.keys().map(String::as_str));
