@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use common::{Project, eval, file_url, wait_for};
@@ -14,10 +14,14 @@ use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 
 /// The bundled site, built once for all tests of this file into the target folder
-/// (the tests only read it), and a browser for this test; `None` when Chromium is
-/// missing.
-fn bundled() -> Option<(&'static Path, Browser)> {
+/// (the tests only read it), a browser for this test, and the turn of this test: the
+/// tests of this file run one at a time, because with two browsers busy on two cores
+/// Chromium has been seen to lose a `file://` page's `localStorage` across a reload.
+/// `None` when Chromium is missing.
+fn bundled() -> Option<(&'static Path, Browser, MutexGuard<'static, ()>)> {
     static SITE: OnceLock<PathBuf> = OnceLock::new();
+    static TURN: Mutex<()> = Mutex::new(());
+    let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
     let browser = common::browser()?;
     let site = SITE.get_or_init(|| {
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser_site");
@@ -27,7 +31,7 @@ fn bundled() -> Option<(&'static Path, Browser)> {
         assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr());
         dest
     });
-    Some((site.as_path(), browser))
+    Some((site.as_path(), browser, turn))
 }
 
 /// Opens `path` of the built site in a new tab and waits until `site.js` has run.
@@ -136,7 +140,7 @@ fn search(tab: &Tab, query: &str) -> Vec<String> {
 
 #[test]
 fn search_finds_pages_and_folds_umlauts() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "index.html");
@@ -184,7 +188,7 @@ fn search_finds_pages_and_folds_umlauts() {
 
 #[test]
 fn theme_toggle_switches_to_dark_and_persists() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "argumente/kontrollverlust/index.html");
@@ -228,7 +232,7 @@ fn theme_toggle_switches_to_dark_and_persists() {
 
 #[test]
 fn quiz_marks_wrong_and_right_answers() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "leitfaden/quiz/index.html");
@@ -299,7 +303,7 @@ fn quiz_marks_wrong_and_right_answers() {
 
 #[test]
 fn checklist_ticks_survive_a_reload_and_reset() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "leitfaden/90-tage-checkliste/index.html");
@@ -463,7 +467,7 @@ fn video_loads_nothing_before_the_click() {
 
 #[test]
 fn pages_request_only_local_files() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let (tab, requests) = recording_tab(&browser);
@@ -511,7 +515,7 @@ fn pages_request_only_local_files() {
 
 #[test]
 fn phone_navigation_collapses_behind_the_menu_button() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "argumente/kontrollverlust/index.html");
@@ -588,7 +592,7 @@ function contrast(a, b) {
 
 #[test]
 fn text_keeps_aa_contrast_in_both_themes() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "praxis/drei-stufen-maschinenbau/index.html");
@@ -643,7 +647,7 @@ fn text_keeps_aa_contrast_in_both_themes() {
 
 #[test]
 fn print_hides_the_chrome_and_breaks_pages() {
-    let Some((site, browser)) = bundled() else {
+    let Some((site, browser, _turn)) = bundled() else {
         return;
     };
     let tab = open(&browser, site, "argumente/kontrollverlust/index.html");
