@@ -10,6 +10,11 @@ use buyin::diag::{Diagnostic, Diagnostics, Severity};
 use buyin::{BuildOptions, scaffold};
 use clap::{Parser, Subcommand, ValueEnum};
 
+// Rendering thousands of pages on every core allocates many short-lived strings;
+// mimalloc's per-thread heaps cut the allocator's share of a large build by about half.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "buyin",
