@@ -5,9 +5,9 @@
 //! site works from `file://`, a file share or any sub-path. Shortcodes render here too,
 //! through the theme's `shortcodes/` templates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -37,6 +37,18 @@ pub struct Renderer<'a> {
     config_value: Value,
     /// What the search index keeps between renders (`serve`).
     search_cache: Option<&'a Mutex<SearchCache>>,
+    /// Rendered sidebars: most pages of a large section show the same one.
+    sidebars: Mutex<HashMap<SidebarKey, Arc<str>>>,
+}
+
+/// What decides a sidebar's HTML: the root prefix of the page that shows it, the open
+/// entries it lists (from the top down) and whether it lists the current page. Pages
+/// deep in a long section, beyond the entries listed, share one sidebar.
+#[derive(PartialEq, Eq, Hash)]
+struct SidebarKey {
+    root: String,
+    open: Vec<usize>,
+    current_shown: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -61,6 +73,7 @@ impl<'a> Renderer<'a> {
             strings,
             config_value,
             search_cache: None,
+            sidebars: Mutex::default(),
         }
     }
 
@@ -228,7 +241,7 @@ impl<'a> Renderer<'a> {
             Job::Print => self.print_page()?,
             Job::NotFound => {
                 let mut vars = self.base_vars("");
-                vars.set("nav", self.nav(None));
+                vars.set("sidebar", self.sidebar(None, "")?.as_ref());
                 vars.set("page", json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
                 self.render_vars("404.html", vars)?
             }
@@ -336,7 +349,7 @@ impl<'a> Renderer<'a> {
     fn node_page(&self, n: usize) -> Result<String, Diagnostic> {
         let node = &self.site.nodes[n];
         let mut vars = self.base_vars(&node.url);
-        vars.set("nav", self.nav(Some(n)));
+        vars.set("sidebar", self.sidebar(Some(n), &node.url)?.as_ref());
         vars.set("breadcrumbs", self.breadcrumbs(n));
         let position = Some(self.site.position[n]);
         let neighbour = |i: Option<usize>| {
@@ -570,24 +583,90 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The sidebar: top-level entries, with the sections on the way to `current` open.
-    fn nav(&self, current: Option<usize>) -> Vec<Value> {
+    /// The sidebar's HTML (`templates/nav.html`) for the page at `url` whose node is
+    /// `current`; rendered once for all pages that show the same one.
+    fn sidebar(&self, current: Option<usize>, url: &str) -> Result<Arc<str>, Diagnostic> {
+        let key = self.sidebar_key(current, url);
+        let known = self
+            .sidebars
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(html) = known {
+            return Ok(html);
+        }
+        let mut vars = self.base_vars(url);
+        vars.set("nav", self.nav(current));
+        let html: Arc<str> = self.render_vars("nav.html", vars)?.into();
+        self.sidebars
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&html));
+        Ok(html)
+    }
+
+    /// Walks the sidebar as [`Renderer::nav`] builds it, noting only what makes it
+    /// differ from page to page.
+    fn sidebar_key(&self, current: Option<usize>, url: &str) -> SidebarKey {
+        let open = self.open_chain(current);
+        let (mut level, home) = self.nav_top();
+        let shows_current = |level: &[usize]| current.is_some_and(|c| level.contains(&c));
+        let mut key = SidebarKey {
+            root: markdown::root_prefix(url),
+            open: Vec::new(),
+            current_shown: shows_current(&level),
+        };
+        // The open entries form one path, so each listed level holds at most one
+        // (the home entry never opens).
+        while let Some(n) = level
+            .iter()
+            .copied()
+            .find(|&n| Some(n) != home && open.contains(&n))
+        {
+            key.open.push(n);
+            level = self.site.nodes[n]
+                .children
+                .iter()
+                .take(NAV_CHILDREN_LIMIT)
+                .copied()
+                .collect();
+            key.current_shown |= shows_current(&level);
+        }
+        key
+    }
+
+    /// `current` and the entries above it.
+    fn open_chain(&self, current: Option<usize>) -> Vec<usize> {
         let mut open = Vec::new();
         let mut cursor = current;
         while let Some(n) = cursor {
             open.push(n);
             cursor = self.site.nodes[n].parent;
         }
-        let root = self.site.by_url.get("").copied();
-        let mut top: Vec<usize> = root.map(|r| vec![r]).unwrap_or_default();
-        match root {
+        open
+    }
+
+    /// The sidebar's top level (the home page first, then its children; without a home
+    /// page every entry without a parent) and the home page's node.
+    fn nav_top(&self) -> (Vec<usize>, Option<usize>) {
+        let home = self.site.by_url.get("").copied();
+        let mut top: Vec<usize> = home.map(|r| vec![r]).unwrap_or_default();
+        match home {
             Some(r) => top.extend(self.site.nodes[r].children.iter().copied()),
             None => top.extend(
                 (0..self.site.nodes.len()).filter(|&i| self.site.nodes[i].parent.is_none()),
             ),
         }
+        (top, home)
+    }
+
+    /// The sidebar: top-level entries, with the sections on the way to `current` open.
+    fn nav(&self, current: Option<usize>) -> Vec<Value> {
+        let open = self.open_chain(current);
+        let (top, home) = self.nav_top();
         top.iter()
-            .map(|&n| self.nav_item(n, current, &open, n == root.unwrap_or(usize::MAX)))
+            .map(|&n| self.nav_item(n, current, &open, Some(n) == home))
             .collect()
     }
 

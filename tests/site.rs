@@ -58,6 +58,97 @@ fn sidebar_marks_the_current_page_and_opens_only_its_section() {
 }
 
 #[test]
+fn a_long_section_lists_its_first_sixty_entries_and_marks_the_current_one() {
+    let mut files = vec![
+        ("book.toml".to_string(), BOOK.to_string()),
+        ("content/index.md".into(), "---\ntitle: Start\n---\n".into()),
+        (
+            "content/wissen/index.md".into(),
+            "---\ntitle: Wissen\n---\n".into(),
+        ),
+        (
+            "content/leitfaden/index.md".into(),
+            "---\ntitle: Leitfaden\n---\n".into(),
+        ),
+    ];
+    for i in 1..=70 {
+        // The last one is a section of its own, one level deeper.
+        let path = match i {
+            70 => "content/wissen/s70/index.md".to_string(),
+            _ => format!("content/wissen/s{i:02}.md"),
+        };
+        files.push((
+            path,
+            format!("---\ntitle: Seite {i:02}\nweight: {i}\n---\n\nText.\n"),
+        ));
+    }
+    files.push((
+        "content/wissen/s70/tief.md".into(),
+        "---\ntitle: Tief\n---\n\nText.\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let project = Project::new(&refs);
+    project.build();
+    let listed = |page: &str| project.html(page).texts("#sidebar details[open] li a");
+    let current = |page: &str| project.html(page).texts("#sidebar [aria-current=page]");
+
+    let first = listed("site/wissen/s01/index.html");
+    assert_eq!(first.len(), 60);
+    assert_eq!(first[59], "Seite 60");
+    assert_eq!(current("site/wissen/s01/index.html"), ["Seite 01"]);
+    assert_eq!(current("site/wissen/s02/index.html"), ["Seite 02"]);
+    assert_eq!(current("site/wissen/s60/index.html"), ["Seite 60"]);
+    // Beyond the listed entries the section stays open, nothing is marked, and a link
+    // leads to the whole section.
+    assert_eq!(listed("site/wissen/s61/index.html"), first);
+    assert!(current("site/wissen/s61/index.html").is_empty());
+    assert!(current("site/wissen/s70/index.html").is_empty());
+    assert_eq!(
+        project
+            .html("site/wissen/s70/index.html")
+            .attrs("#sidebar .nav-more a", "href"),
+        ["../../wissen/index.html"]
+    );
+    // The section page itself is marked in the same section's sidebar.
+    assert_eq!(current("site/wissen/index.html"), ["Wissen"]);
+    assert_eq!(current("site/index.html"), ["Start"]);
+    assert!(current("site/404.html").is_empty());
+    // Pages at another depth get links of their own depth.
+    let top = |page: &str| project.html(page).attrs("#sidebar > ul > li > a", "href");
+    assert!(top("site/index.html").contains(&"leitfaden/index.html".to_string()));
+    assert!(top("site/wissen/s70/index.html").contains(&"../../leitfaden/index.html".to_string()));
+    assert!(top("site/wissen/s01/index.html").contains(&"../../leitfaden/index.html".to_string()));
+    assert!(
+        top("site/wissen/s70/tief/index.html")
+            .contains(&"../../../leitfaden/index.html".to_string())
+    );
+    assert_eq!(listed("site/wissen/s70/tief/index.html").len(), 60);
+}
+
+#[test]
+fn a_theme_can_replace_the_sidebar() {
+    let project = section_project();
+    project.write(
+        "themes/default/templates/nav.html",
+        "<ol class=\"mine\">{% for item in nav %}<li>{{ root }}{{ item.url }}{% if item.current %}*{% endif %}</li>{% endfor %}</ol>",
+    );
+    project.build();
+    let page = project.html("site/argumente/b/index.html");
+    assert_eq!(
+        page.texts("#sidebar ol.mine li")[..3],
+        ["../../", "../../argumente/", "../../leitfaden/"]
+    );
+    let home = project.html("site/index.html");
+    assert_eq!(
+        home.texts("#sidebar ol.mine li")[..3],
+        ["*", "argumente/", "leitfaden/"]
+    );
+}
+
+#[test]
 fn breadcrumbs_and_previous_next_follow_the_reading_order() {
     let project = section_project();
     project.build();
