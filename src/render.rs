@@ -131,24 +131,27 @@ impl<'a> Renderer<'a> {
     /// Renders the whole site into an [`Output`]. With a `staging` folder, every file
     /// goes there as soon as it is rendered and the output keeps only its path.
     pub fn render(&self, root: &Path, staging: Option<&Staging>) -> Result<Output, Diagnostics> {
-        let mut jobs: Vec<Job> = (0..self.site.nodes.len()).map(Job::Node).collect();
-        for (i, page) in self.site.pages.iter().enumerate() {
-            if page.kind() == Kind::Deck {
-                jobs.push(Job::Slides(i));
-            }
-        }
+        // The few whole-site files first: each is one long job, and one that starts
+        // last would leave the other cores idle at the end. The output is sorted by
+        // path, so the order of jobs does not reach it.
+        let mut jobs = vec![
+            Job::SearchIndex,
+            Job::Print,
+            Job::QaIndex,
+            Job::NotFound,
+            Job::Sitemap,
+        ];
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             if taxonomy.has_audience_decks() {
                 jobs.extend((0..taxonomy.terms.len()).map(|n| Job::AudienceSlides(t, n)));
             }
         }
-        jobs.extend([
-            Job::Print,
-            Job::NotFound,
-            Job::Sitemap,
-            Job::SearchIndex,
-            Job::QaIndex,
-        ]);
+        for (i, page) in self.site.pages.iter().enumerate() {
+            if page.kind() == Kind::Deck {
+                jobs.push(Job::Slides(i));
+            }
+        }
+        jobs.extend((0..self.site.nodes.len()).map(Job::Node));
         let results: Vec<Result<Option<(String, Blob)>, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
@@ -718,11 +721,7 @@ impl<'a> Renderer<'a> {
                     NodeKind::Page(p) => p,
                     _ => node.intro?,
                 };
-                let mut value = self.page_value(p);
-                value["content"] = json!(rebase_print(
-                    value["content"].as_str().unwrap_or_default(),
-                    &node.url
-                ));
+                let mut value = self.print_value(p, &node.url);
                 value["anchor"] = json!(format!("page-{}", crate::slug::slugify(&node.url)));
                 Some(value)
             })
@@ -733,6 +732,26 @@ impl<'a> Renderer<'a> {
             json!({"title": self.config.title, "url": "print.html", "kind": "page"}),
         );
         self.render_vars("print.html", vars)
+    }
+
+    /// What `print.html` shows of one page: its heading fields and its content, links
+    /// made relative to the print page; no slides, cards or table of contents.
+    fn print_value(&self, p: usize, url: &str) -> Value {
+        let page = &self.site.pages[p];
+        let front = &page.source.front;
+        let mut value = match front.kind {
+            KindData::Case(_) => self.case_value(p),
+            _ => self.page_link(p),
+        };
+        value["kind_label"] = json!(self.kind_label(page.kind()));
+        value["date"] = json!(front.date);
+        value["content"] = json!(rebase_print(&page.rendered.html(), url));
+        if let KindData::Stage(stage) = &front.kind {
+            value["stage"] = json!(stage.stage);
+            value["effort"] = json!(stage.effort);
+            value["goals"] = json!(stage.goals);
+        }
+        value
     }
 
     fn sitemap(&self) -> String {

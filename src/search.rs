@@ -52,6 +52,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// One searchable document.
@@ -172,7 +173,11 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 /// The JavaScript source of `assets/search-index.js`: sets `window.BUYIN_SEARCH = {...}`
 /// in the format described in the module doc. Deterministic (same input, same bytes).
 pub fn render_index(docs: &[SearchDoc]) -> String {
-    render_index_cached(docs, &mut SearchCache::default())
+    let analyses: Vec<Arc<Analysis>> = docs
+        .par_iter()
+        .map(|doc| Arc::new(Analysis::of(doc)))
+        .collect();
+    encode(docs, &analyses)
 }
 
 /// [`render_index`], reusing what `cache` holds of documents whose title and text did
@@ -188,14 +193,19 @@ pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> Strin
         })
         .collect();
     cache.analyses = keys.into_iter().zip(analyses.iter().cloned()).collect();
-    let index = Index::build(&analyses);
+    encode(docs, &analyses)
+}
+
+/// The index file of `docs`, given what was found in each.
+fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> String {
+    let index = Index::build(analyses);
     let file = IndexFile {
         v: FORMAT_VERSION,
         maxlen: MAX_TERM_LEN,
-        fold: fold_table(&analyses),
+        fold: fold_table(analyses),
         docs: docs
             .iter()
-            .zip(&analyses)
+            .zip(analyses)
             .map(|(doc, analysis)| (doc.url, doc.title, doc.kind, analysis.excerpt.as_str()))
             .collect(),
         terms: index.encode_terms(),
@@ -233,19 +243,43 @@ struct Analysis {
 }
 
 impl Analysis {
+    /// Folds the title and the body once: the body sentence by sentence, so that the
+    /// words of each sentence are known for the excerpt without folding it again.
     fn of(doc: &SearchDoc) -> Analysis {
-        let title = fold(doc.title);
-        let text = fold(doc.text);
-        // Per-document order does not matter (postings are appended in document
-        // order), so a hash map is fine here; the terms are sorted later.
-        let mut hits: HashMap<&str, (bool, u32)> = HashMap::new();
-        for word in words(&title) {
-            hits.entry(cut_term(word)).or_default().0 = true;
+        let mut vocabulary = Vocabulary::default();
+        fold_words(doc.title, |word| {
+            let id = vocabulary.id(word);
+            vocabulary.hits[id].0 = true;
+        });
+        let mut pieces: Vec<String> = Vec::new();
+        let mut piece_words: Vec<Vec<usize>> = Vec::new();
+        for sentence in sentence_slices(doc.text) {
+            let mut ids = Vec::new();
+            fold_words(sentence, |word| {
+                let id = vocabulary.id(word);
+                let hit = &mut vocabulary.hits[id];
+                hit.1 = hit.1.saturating_add(1);
+                if word.len() >= EXCERPT_MIN_WORD {
+                    ids.push(id);
+                }
+            });
+            let first = pieces.len();
+            if split_piece(sentence, &mut pieces) {
+                piece_words.extend((first < pieces.len()).then_some(ids));
+            } else {
+                // Cut into several pieces: each gets its own words.
+                for piece in &pieces[first..] {
+                    let mut ids = Vec::new();
+                    fold_words(piece, |word| {
+                        if word.len() >= EXCERPT_MIN_WORD {
+                            ids.push(vocabulary.id(word));
+                        }
+                    });
+                    piece_words.push(ids);
+                }
+            }
         }
-        for word in words(&text) {
-            let hit = hits.entry(cut_term(word)).or_default();
-            hit.1 = hit.1.saturating_add(1);
-        }
+        let excerpt = choose_excerpt(&pieces, piece_words, vocabulary.hits.len());
         let mut letters = BTreeSet::new();
         for part in [doc.title, doc.text].into_iter().filter(|t| !t.is_ascii()) {
             for c in part.chars() {
@@ -255,13 +289,43 @@ impl Analysis {
             }
         }
         Analysis {
-            hits: hits
+            hits: vocabulary
+                .ids
                 .into_iter()
-                .map(|(word, (title, count))| (word.to_owned(), title, count))
+                .filter_map(|(word, id)| {
+                    let (title, count) = vocabulary.hits[id];
+                    // Fragments of a word cut at a piece's end are not words of the text.
+                    (title || count > 0).then_some((word, title, count))
+                })
                 .collect(),
-            excerpt: excerpt(doc.text),
+            excerpt,
             letters,
         }
+    }
+}
+
+/// Shortest folded word the excerpt counts as covered; shorter ones are mostly
+/// articles and prepositions.
+const EXCERPT_MIN_WORD: usize = 3;
+
+/// The distinct folded words of one document (cut to [`MAX_TERM_LEN`]), numbered in
+/// order of appearance, with whether each is in the title and how often in the body.
+#[derive(Default)]
+struct Vocabulary {
+    ids: FxHashMap<String, usize>,
+    hits: Vec<(bool, u32)>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: &str) -> usize {
+        let word = cut_term(word);
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.hits.len();
+        self.ids.insert(word.to_owned(), id);
+        self.hits.push((false, 0));
+        id
     }
 }
 
@@ -292,7 +356,7 @@ struct Index {
 
 impl Index {
     fn build(analyses: &[Arc<Analysis>]) -> Self {
-        let mut terms: HashMap<&str, Vec<Posting>> = HashMap::new();
+        let mut terms: FxHashMap<&str, Vec<Posting>> = FxHashMap::default();
         for (id, analysis) in analyses.iter().enumerate() {
             // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
             let id = u32::try_from(id).unwrap_or(u32::MAX);
@@ -420,39 +484,18 @@ fn fold_table(analyses: &[Arc<Analysis>]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Snippet source for one body: its first sentence, then greedily the sentences that
-/// add the most uncovered words (3+ letters) per byte, within [`EXCERPT_BUDGET`]
-/// bytes, in document order.
-fn excerpt(text: &str) -> String {
-    let pieces = sentences(text);
+/// Snippet source for one body from its sentence pieces and the word ids of each: the
+/// first piece, then greedily the pieces that add the most uncovered words per byte,
+/// within [`EXCERPT_BUDGET`] bytes, in document order.
+fn choose_excerpt(pieces: &[String], mut piece_words: Vec<Vec<usize>>, words: usize) -> String {
     if pieces.iter().map(|p| p.len() + 1).sum::<usize>() <= EXCERPT_BUDGET {
         return pieces.join(" ");
     }
-    // Words as numbers: the greedy loop below compares them many times.
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let piece_words: Vec<Vec<usize>> = pieces
-        .iter()
-        .map(|p| {
-            let mut list: Vec<usize> = Vec::new();
-            fold_words(p, |w| {
-                if w.len() >= 3 {
-                    let id = match ids.get(w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = ids.len();
-                            ids.insert(w.to_owned(), id);
-                            id
-                        }
-                    };
-                    list.push(id);
-                }
-            });
-            list.sort_unstable();
-            list.dedup();
-            list
-        })
-        .collect();
-    let mut covered = vec![false; ids.len()];
+    for ids in &mut piece_words {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    let mut covered = vec![false; words];
     let gain = |covered: &[bool], i: usize| piece_words[i].iter().filter(|&&w| !covered[w]).count();
     let mut chosen = vec![false; pieces.len()];
     // The lead is always kept: it introduces the page, and title-only hits show it.
@@ -540,48 +583,70 @@ impl PartialEq for Candidate {
 
 impl Eq for Candidate {}
 
+/// The sentences of a body, as they stand in it. A sentence ends at a line break or
+/// after `.`, `!`, `?` or `…` followed by white space; every boundary lies on white
+/// space, so no word spans two sentences.
+fn sentence_slices(text: &str) -> impl Iterator<Item = &str> {
+    let mut chars = text.char_indices().peekable();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start > text.len() {
+            return None;
+        }
+        while let Some((i, c)) = chars.next() {
+            let end = match c {
+                '\n' => Some(i),
+                '.' | '!' | '?' | '…' => match chars.peek() {
+                    Some(&(j, next)) if next.is_whitespace() => Some(j),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(end) = end {
+                let sentence = &text[start..end];
+                start = end;
+                return Some(sentence);
+            }
+        }
+        let rest = &text[start..];
+        start = text.len() + 1;
+        Some(rest)
+    })
+}
+
 /// Splits a body into sentences with collapsed white space, each at most
-/// [`MAX_PIECE`] bytes. A sentence ends at a line break or after `.`, `!`, `?` or
-/// `…` followed by white space.
+/// [`MAX_PIECE`] bytes.
+#[cfg(test)]
 fn sentences(text: &str) -> Vec<String> {
     let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let end = match c {
-            '\n' => Some(i),
-            '.' | '!' | '?' | '…' => match chars.peek() {
-                Some(&(j, next)) if next.is_whitespace() => Some(j),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(end) = end {
-            split_piece(&text[start..end], &mut pieces);
-            start = end;
-        }
+    for sentence in sentence_slices(text) {
+        split_piece(sentence, &mut pieces);
     }
-    split_piece(&text[start..], &mut pieces);
     pieces
 }
 
 /// Collapses white space in one sentence and appends it, in pieces of at most
-/// [`MAX_PIECE`] bytes cut at spaces.
-fn split_piece(sentence: &str, pieces: &mut Vec<String>) {
+/// [`MAX_PIECE`] bytes cut at spaces. True when the sentence became at most one piece
+/// with nothing cut off, so the piece holds exactly the sentence's words.
+fn split_piece(sentence: &str, pieces: &mut Vec<String>) -> bool {
+    let mut whole = true;
     let mut piece = String::new();
     for word in sentence.split_whitespace() {
-        let word = cut_at_char(word, MAX_PIECE);
-        if !piece.is_empty() && piece.len() + 1 + word.len() > MAX_PIECE {
+        let cut = cut_at_char(word, MAX_PIECE);
+        whole &= cut.len() == word.len();
+        if !piece.is_empty() && piece.len() + 1 + cut.len() > MAX_PIECE {
             pieces.push(std::mem::take(&mut piece));
+            whole = false;
         }
         if !piece.is_empty() {
             piece.push(' ');
         }
-        piece.push_str(word);
+        piece.push_str(cut);
     }
     if !piece.is_empty() {
         pieces.push(piece);
     }
+    whole
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.
@@ -972,6 +1037,10 @@ mod tests {
         assert!(index.terms.iter().all(|t| t.len() <= MAX_TERM_LEN));
         assert_eq!(search(&index, long), ["a/"]);
         assert_eq!(search(&index, "rindfleisch"), ["a/"]);
+    }
+
+    fn excerpt(text: &str) -> String {
+        Analysis::of(&doc("a/", "Titel", "page", text)).excerpt
     }
 
     #[test]

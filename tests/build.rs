@@ -821,6 +821,23 @@ fn not_found_page_and_print_view_exist() {
         assert!(print.contains(title), "print view lacks {title}");
     }
     assert!(print.contains("Gesprochen wird ohnehin"));
+    let print = project.html("site/print.html");
+    // Each kind brings what heads it: the objection, the chart, the goals.
+    assert_eq!(
+        print.texts(".print-item.kind-argument blockquote.objection"),
+        ["Dann schreibt jeder, was er will."]
+    );
+    assert_eq!(print.count(".print-item.kind-case figure.chart svg"), 1);
+    let goals = print.texts(".print-item.kind-stage ul.goals li");
+    for goal in ["Monitoring einrichten", "Antworten", "Service"] {
+        assert!(goals.contains(&goal.to_string()), "{goals:?}");
+    }
+    // Links of the pages are made relative to the print page at the root.
+    let links = print.attrs(".print-item.kind-page .prose a", "href");
+    assert!(
+        links.contains(&"fahrplan/zuhoeren/index.html#ziele-der-stufe".to_string()),
+        "{links:?}"
+    );
 }
 
 #[test]
