@@ -112,12 +112,16 @@ impl<'a> Renderer<'a> {
         vars
     }
 
-    fn render_vars(&self, name: &str, vars: Vars) -> Result<String, Diagnostic> {
+    fn render_vars(&self, name: &str, vars: Vars) -> Result<Vec<u8>, Diagnostic> {
         self.render_template(name, &vars.into_context())
     }
 
-    fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.theme.tera.render(name, context).map_err(|e| {
+    /// Renders into bytes: what becomes a file needs no `String`, whose UTF-8 check
+    /// would read every page (and every large deck) once more.
+    fn render_template(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut bytes = Vec::new();
+        let rendered = self.theme.tera.render_to(name, context, &mut bytes);
+        rendered.map(|()| bytes).map_err(|e| {
             let origin = self
                 .theme
                 .files
@@ -249,11 +253,11 @@ impl<'a> Renderer<'a> {
                 self.render_vars("404.html", vars)?
             }
             Job::Sitemap if self.config.base_url.is_empty() => return Ok(None),
-            Job::Sitemap => self.sitemap(),
-            Job::SearchIndex => self.search_index(),
-            Job::QaIndex => self.qa_index(),
+            Job::Sitemap => self.sitemap().into_bytes(),
+            Job::SearchIndex => self.search_index().into_bytes(),
+            Job::QaIndex => self.qa_index().into_bytes(),
         };
-        Ok(Some((path, text.into_bytes())))
+        Ok(Some((path, text)))
     }
 
     /// The slides of a deck page.
@@ -311,7 +315,7 @@ impl<'a> Renderer<'a> {
         duration: Option<u32>,
         incremental: bool,
         page_url: &str,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut vars = self.base_vars(url);
         let slides: Vec<Value> = slides
             .iter()
@@ -349,7 +353,7 @@ impl<'a> Renderer<'a> {
         self.render_vars("slides.html", vars)
     }
 
-    fn node_page(&self, n: usize) -> Result<String, Diagnostic> {
+    fn node_page(&self, n: usize) -> Result<Vec<u8>, Diagnostic> {
         let node = &self.site.nodes[n];
         let mut vars = self.base_vars(&node.url);
         vars.set("sidebar", self.sidebar(Some(n), &node.url)?.as_ref());
@@ -601,7 +605,7 @@ impl<'a> Renderer<'a> {
         }
         let mut vars = self.base_vars(url);
         vars.set("nav", self.nav(current));
-        let html: Arc<str> = self.render_vars("nav.html", vars)?.into();
+        let html: Arc<str> = String::from_utf8_lossy(&self.render_vars("nav.html", vars)?).into();
         self.sidebars
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -708,7 +712,7 @@ impl<'a> Renderer<'a> {
         crumbs
     }
 
-    fn print_page(&self) -> Result<String, Diagnostic> {
+    fn print_page(&self) -> Result<Vec<u8>, Diagnostic> {
         let mut vars = self.base_vars("");
         // The values of every page are the bulk of the work; they are independent.
         let pages: Vec<Value> = self
