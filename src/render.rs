@@ -158,6 +158,9 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..self.site.nodes.len()).map(Job::Node));
         let results: Vec<Result<Option<(String, Blob)>, Diagnostic>> = jobs
             .par_iter()
+            // One job per task: a few jobs take far longer than the rest, and rayon's
+            // default chunks would leave them queued behind each other on one core.
+            .with_max_len(1)
             .map(|job| {
                 let Some((path, bytes)) = self.render_job(job)? else {
                     return Ok(None);
