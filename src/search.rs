@@ -110,35 +110,52 @@ pub fn fold(text: &str) -> String {
 /// Calls `f` with each word of [`fold`]`(text)`, in order, without building the
 /// folded text: the excerpt folds every sentence of every page.
 fn fold_words(text: &str, mut f: impl FnMut(&str)) {
+    fold_noting_letters(text, &mut f, &mut |_| {});
+}
+
+/// [`fold_words`], also calling `letter` with each non-ASCII letter of `text` other
+/// than the umlauts and `ß` (for the `fold` table), so that the text is read once.
+fn fold_noting_letters(text: &str, f: &mut impl FnMut(&str), letter: &mut impl FnMut(char)) {
+    let bytes = text.as_bytes();
+    // A word that is not one plain ASCII run (it holds capitals, or folded non-ASCII
+    // letters) is assembled here.
     let mut word = String::new();
-    let mut flush = |word: &mut String| {
-        if !word.is_empty() {
-            f(word);
-            word.clear();
-        }
-    };
-    let mut previous = None;
     let mut buffer = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        // Most text is ASCII: a run of it is folded byte by byte.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for b in rest[..ascii].bytes() {
-            if b.is_ascii_alphanumeric() {
-                word.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                flush(&mut word);
+    // The character before a combining mark, which decides how the mark folds.
+    let mut previous = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
             }
+            let run = &text[start..i];
+            previous = Some(char::from(bytes[i - 1]));
+            let ends_word = bytes.get(i).is_none_or(|next| next.is_ascii());
+            if word.is_empty() && ends_word && !run.bytes().any(|b| b.is_ascii_uppercase()) {
+                // Most words: already folded where they stand.
+                f(run);
+            } else {
+                word.push_str(run);
+                word.make_ascii_lowercase();
+            }
+            continue;
         }
-        if ascii > 0 {
-            previous = rest[..ascii].chars().next_back();
+        if b.is_ascii() {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            previous = Some(char::from(b));
+            i += 1;
+            continue;
         }
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if is_combining_mark(c) {
             // Decomposed umlauts ("u" + U+0308) come from macOS file names and some
             // editors; they must fold like the composed ones, which the browser also
@@ -150,17 +167,24 @@ fn fold_words(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         previous = Some(c);
+        if !matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' | 'ẞ') && c.is_alphanumeric()
+        {
+            letter(c);
+        }
         buffer.clear();
         fold_char(c, &mut buffer);
         for folded in buffer.chars() {
-            if folded == ' ' {
-                flush(&mut word);
-            } else {
+            if folded != ' ' {
                 word.push(folded);
+            } else if !word.is_empty() {
+                f(&word);
+                word.clear();
             }
         }
     }
-    flush(&mut word);
+    if !word.is_empty() {
+        f(&word);
+    }
 }
 
 /// Splits folded text into words.
@@ -238,56 +262,70 @@ struct Analysis {
     hits: Vec<(String, bool, u32)>,
     /// Snippet source (see [`excerpt`]).
     excerpt: String,
-    /// Lowercase non-ASCII letters, for the `fold` table.
+    /// Lowercase non-ASCII letters other than the umlauts and `ß`, for the `fold` table.
     letters: BTreeSet<char>,
 }
 
 impl Analysis {
-    /// Folds the title and the body once: the body sentence by sentence, so that the
+    /// Reads the title and the body once: the body sentence by sentence, so that the
     /// words of each sentence are known for the excerpt without folding it again.
     fn of(doc: &SearchDoc) -> Analysis {
         let mut vocabulary = Vocabulary::default();
-        fold_words(doc.title, |word| {
-            let id = vocabulary.id(word);
-            vocabulary.hits[id].0 = true;
-        });
-        let mut pieces: Vec<String> = Vec::new();
+        let mut letters = BTreeSet::new();
+        let mut note = |c: char| letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
+        fold_noting_letters(
+            doc.title,
+            &mut |word| {
+                let id = vocabulary.id(word);
+                vocabulary.hits[id].0 = true;
+            },
+            &mut note,
+        );
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut piece_words: Vec<Vec<usize>> = Vec::new();
         for sentence in sentence_slices(doc.text) {
+            vocabulary.next_piece();
             let mut ids = Vec::new();
-            fold_words(sentence, |word| {
-                let id = vocabulary.id(word);
-                let hit = &mut vocabulary.hits[id];
-                hit.1 = hit.1.saturating_add(1);
-                if word.len() >= EXCERPT_MIN_WORD {
-                    ids.push(id);
-                }
-            });
-            let first = pieces.len();
-            if split_piece(sentence, &mut pieces) {
-                piece_words.extend((first < pieces.len()).then_some(ids));
-            } else {
-                // Cut into several pieces: each gets its own words.
-                for piece in &pieces[first..] {
-                    let mut ids = Vec::new();
-                    fold_words(piece, |word| {
-                        if word.len() >= EXCERPT_MIN_WORD {
-                            ids.push(vocabulary.id(word));
+            fold_noting_letters(
+                sentence,
+                &mut |word| {
+                    let id = vocabulary.id(word);
+                    let hit = &mut vocabulary.hits[id];
+                    hit.1 = hit.1.saturating_add(1);
+                    if word.len() >= EXCERPT_MIN_WORD && vocabulary.first_in_piece(id) {
+                        ids.push(id);
+                    }
+                },
+                &mut note,
+            );
+            let len = collapsed_len(sentence);
+            if len == 0 {
+                continue;
+            }
+            if len <= MAX_PIECE {
+                pieces.push(Piece::Whole(sentence, len));
+                piece_words.push(ids);
+                continue;
+            }
+            // Too long for one piece: cut it, and find the words of each part.
+            let mut parts = Vec::new();
+            split_piece(sentence, &mut parts);
+            for part in parts {
+                vocabulary.next_piece();
+                let mut ids = Vec::new();
+                fold_words(&part, |word| {
+                    if word.len() >= EXCERPT_MIN_WORD {
+                        let id = vocabulary.id(word);
+                        if vocabulary.first_in_piece(id) {
+                            ids.push(id);
                         }
-                    });
-                    piece_words.push(ids);
-                }
+                    }
+                });
+                pieces.push(Piece::Cut(part));
+                piece_words.push(ids);
             }
         }
         let excerpt = choose_excerpt(&pieces, piece_words, vocabulary.hits.len());
-        let mut letters = BTreeSet::new();
-        for part in [doc.title, doc.text].into_iter().filter(|t| !t.is_ascii()) {
-            for c in part.chars() {
-                if !c.is_ascii() && c.is_alphanumeric() {
-                    letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
-                }
-            }
-        }
         Analysis {
             hits: vocabulary
                 .ids
@@ -304,6 +342,66 @@ impl Analysis {
     }
 }
 
+/// One piece of a body the excerpt may take: a whole sentence as it stands in the body
+/// (with its length once white space is collapsed), or a part of a long one.
+enum Piece<'a> {
+    Whole(&'a str, usize),
+    Cut(String),
+}
+
+impl Piece<'_> {
+    /// Length in bytes once written.
+    fn len(&self) -> usize {
+        match self {
+            Piece::Whole(_, len) => *len,
+            Piece::Cut(text) => text.len(),
+        }
+    }
+
+    /// Appends the piece, white space collapsed.
+    fn write(&self, out: &mut String) {
+        match self {
+            Piece::Whole(sentence, _) => {
+                for (i, word) in sentence.split_whitespace().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                }
+            }
+            Piece::Cut(text) => out.push_str(text),
+        }
+    }
+}
+
+/// Length of `text` with white space collapsed to single spaces and trimmed (what
+/// [`Piece::write`] writes), counted without decoding the ASCII bytes.
+fn collapsed_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut len, mut words, mut in_word) = (0, 0, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, width) = match bytes[i] {
+            // The ASCII characters `char::is_whitespace` accepts.
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+            b if b.is_ascii() => (false, 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => break,
+            },
+        };
+        if space {
+            in_word = false;
+        } else {
+            words += usize::from(!in_word);
+            in_word = true;
+            len += width;
+        }
+        i += width;
+    }
+    len + words.saturating_sub(1)
+}
+
 /// Shortest folded word the excerpt counts as covered; shorter ones are mostly
 /// articles and prepositions.
 const EXCERPT_MIN_WORD: usize = 3;
@@ -314,10 +412,18 @@ const EXCERPT_MIN_WORD: usize = 3;
 struct Vocabulary {
     ids: FxHashMap<String, usize>,
     hits: Vec<(bool, u32)>,
+    /// Per word, the last piece it was noted in (0: none yet).
+    noted: Vec<usize>,
+    /// The piece being read, counted from 1.
+    piece: usize,
 }
 
 impl Vocabulary {
     fn id(&mut self, word: &str) -> usize {
+        if self.ids.capacity() == 0 {
+            // A page has some hundreds of distinct words; growing from small is wasted.
+            self.ids.reserve(512);
+        }
         let word = cut_term(word);
         if let Some(&id) = self.ids.get(word) {
             return id;
@@ -325,7 +431,21 @@ impl Vocabulary {
         let id = self.hits.len();
         self.ids.insert(word.to_owned(), id);
         self.hits.push((false, 0));
+        self.noted.push(0);
         id
+    }
+
+    /// Starts reading the next piece.
+    fn next_piece(&mut self) {
+        self.piece += 1;
+    }
+
+    /// Whether word `id` is met for the first time in the piece being read; each
+    /// piece lists a word once.
+    fn first_in_piece(&mut self, id: usize) -> bool {
+        let first = self.noted[id] != self.piece;
+        self.noted[id] = self.piece;
+        first
     }
 }
 
@@ -487,13 +607,16 @@ fn fold_table(analyses: &[Arc<Analysis>]) -> BTreeMap<String, String> {
 /// Snippet source for one body from its sentence pieces and the word ids of each: the
 /// first piece, then greedily the pieces that add the most uncovered words per byte,
 /// within [`EXCERPT_BUDGET`] bytes, in document order.
-fn choose_excerpt(pieces: &[String], mut piece_words: Vec<Vec<usize>>, words: usize) -> String {
+fn choose_excerpt(pieces: &[Piece], piece_words: Vec<Vec<usize>>, words: usize) -> String {
     if pieces.iter().map(|p| p.len() + 1).sum::<usize>() <= EXCERPT_BUDGET {
-        return pieces.join(" ");
-    }
-    for ids in &mut piece_words {
-        ids.sort_unstable();
-        ids.dedup();
+        let mut out = String::new();
+        for piece in pieces {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            piece.write(&mut out);
+        }
+        return out;
     }
     let mut covered = vec![false; words];
     let gain = |covered: &[bool], i: usize| piece_words[i].iter().filter(|&&w| !covered[w]).count();
@@ -545,7 +668,7 @@ fn choose_excerpt(pieces: &[String], mut piece_words: Vec<Vec<usize>>, words: us
             Some(l) if l + 1 == i => out.push(' '),
             Some(_) => out.push_str(" … "),
         }
-        out.push_str(piece);
+        piece.write(&mut out);
         last = Some(i);
     }
     out
@@ -587,21 +710,24 @@ impl Eq for Candidate {}
 /// after `.`, `!`, `?` or `…` followed by white space; every boundary lies on white
 /// space, so no word spans two sentences.
 fn sentence_slices(text: &str) -> impl Iterator<Item = &str> {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let followed_by_space = |at: usize| text[at..].chars().next().is_some_and(char::is_whitespace);
     let mut start = 0;
+    let mut i = 0;
     std::iter::from_fn(move || {
         if start > text.len() {
             return None;
         }
-        while let Some((i, c)) = chars.next() {
-            let end = match c {
-                '\n' => Some(i),
-                '.' | '!' | '?' | '…' => match chars.peek() {
-                    Some(&(j, next)) if next.is_whitespace() => Some(j),
-                    _ => None,
-                },
+        // Bytes, not chars: every ending is ASCII or starts with the lead byte of `…`,
+        // and a lead byte never occurs inside another character.
+        while i < bytes.len() {
+            let end = match bytes[i] {
+                b'\n' => Some(i),
+                b'.' | b'!' | b'?' if followed_by_space(i + 1) => Some(i + 1),
+                0xE2 if text[i..].starts_with('…') && followed_by_space(i + 3) => Some(i + 3),
                 _ => None,
             };
+            i += 1;
             if let Some(end) = end {
                 let sentence = &text[start..end];
                 start = end;
