@@ -108,14 +108,34 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Calls `f` with each word of [`fold`]`(text)`, in order, without building the
-/// folded text: the excerpt folds every sentence of every page.
-fn fold_words(text: &str, mut f: impl FnMut(&str)) {
-    fold_noting_letters(text, &mut f, &mut |_| {});
+/// folded text.
+fn fold_words(text: &str, f: impl FnMut(&str)) {
+    struct Words<F>(F);
+    impl<F: FnMut(&str)> Reader<'_> for Words<F> {
+        fn word(&mut self, word: &str) {
+            (self.0)(word);
+        }
+    }
+    scan(text, &mut Words(f));
 }
 
-/// [`fold_words`], also calling `letter` with each non-ASCII letter of `text` other
-/// than the umlauts and `ß` (for the `fold` table), so that the text is read once.
-fn fold_noting_letters(text: &str, f: &mut impl FnMut(&str), letter: &mut impl FnMut(char)) {
+/// What [`scan`] reports while it reads a text `'t`.
+trait Reader<'t> {
+    /// The next word of [`fold`]`(text)`.
+    fn word(&mut self, word: &str);
+    /// A non-ASCII letter other than the umlauts and `ß` (for the `fold` table).
+    fn letter(&mut self, _letter: char) {}
+    /// The end of a sentence: the sentence as it stands in the text, and its length
+    /// once white space is collapsed to single spaces and trimmed. A sentence ends at
+    /// a line break or after `.`, `!`, `?` or `…` followed by white space; every end
+    /// lies on white space, so no word spans two sentences.
+    fn sentence(&mut self, _sentence: &'t str, _len: usize) {}
+}
+
+/// Reads `text` once, reporting its folded words, letters and sentences in order.
+/// Folding: lowercase; ä→ae, ö→oe, ü→ue, ß→ss; other letters transliterated; all
+/// else separates words (see [`fold`]).
+fn scan<'t>(text: &'t str, reader: &mut impl Reader<'t>) {
     let bytes = text.as_bytes();
     // A word that is not one plain ASCII run (it holds capitals, or folded non-ASCII
     // letters) is assembled here.
@@ -123,39 +143,66 @@ fn fold_noting_letters(text: &str, f: &mut impl FnMut(&str), letter: &mut impl F
     let mut buffer = String::new();
     // The character before a combining mark, which decides how the mark folds.
     let mut previous = None;
+    let followed_by_space = |at: usize| text[at..].chars().next().is_some_and(char::is_whitespace);
+    // The sentence being read: where it starts, and its collapsed length so far.
+    let mut start = 0;
+    let (mut len, mut parts, mut in_part) = (0, 0, false);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_alphanumeric() {
-            let start = i;
+            let run_start = i;
             while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            let run = &text[start..i];
+            let run = &text[run_start..i];
             previous = Some(char::from(bytes[i - 1]));
+            len += run.len();
+            parts += usize::from(!in_part);
+            in_part = true;
             let ends_word = bytes.get(i).is_none_or(|next| next.is_ascii());
             if word.is_empty() && ends_word && !run.bytes().any(|b| b.is_ascii_uppercase()) {
                 // Most words: already folded where they stand.
-                f(run);
+                reader.word(run);
             } else {
                 word.push_str(run);
                 word.make_ascii_lowercase();
             }
             continue;
         }
+        let (c, width) = match b {
+            _ if b.is_ascii() => (char::from(b), 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
         if b.is_ascii() {
+            // Every ASCII character but letters and digits separates words.
             if !word.is_empty() {
-                f(&word);
+                reader.word(&word);
                 word.clear();
             }
-            previous = Some(char::from(b));
-            i += 1;
-            continue;
+            previous = Some(c);
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
+        // Where a sentence ends, if it ends here: before a line break, after its mark.
+        let end = match c {
+            '\n' => Some(i),
+            '.' | '!' | '?' | '…' if followed_by_space(i + width) => Some(i + width),
+            _ => None,
         };
-        i += c.len_utf8();
+        if end == Some(i) {
+            reader.sentence(&text[start..i], len + parts.saturating_sub(1));
+            (start, len, parts) = (i, 0, 0);
+        }
+        if c.is_whitespace() {
+            in_part = false;
+        } else {
+            len += width;
+            parts += usize::from(!in_part);
+            in_part = true;
+        }
+        i += width;
         if is_combining_mark(c) {
             // Decomposed umlauts ("u" + U+0308) come from macOS file names and some
             // editors; they must fold like the composed ones, which the browser also
@@ -164,27 +211,36 @@ fn fold_noting_letters(text: &str, f: &mut impl FnMut(&str), letter: &mut impl F
                 word.push('e');
             }
             previous = None;
-            continue;
+        } else if !b.is_ascii() {
+            previous = Some(c);
+            if !matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' | 'ẞ') && c.is_alphanumeric()
+            {
+                reader.letter(c);
+            }
+            buffer.clear();
+            fold_char(c, &mut buffer);
+            for folded in buffer.chars() {
+                if folded != ' ' {
+                    word.push(folded);
+                } else if !word.is_empty() {
+                    reader.word(&word);
+                    word.clear();
+                }
+            }
         }
-        previous = Some(c);
-        if !matches!(c, 'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' | 'ẞ') && c.is_alphanumeric()
-        {
-            letter(c);
-        }
-        buffer.clear();
-        fold_char(c, &mut buffer);
-        for folded in buffer.chars() {
-            if folded != ' ' {
-                word.push(folded);
-            } else if !word.is_empty() {
-                f(&word);
+        if end == Some(i) {
+            if !word.is_empty() {
+                reader.word(&word);
                 word.clear();
             }
+            reader.sentence(&text[start..i], len + parts.saturating_sub(1));
+            (start, len, parts, in_part) = (i, 0, 0, false);
         }
     }
     if !word.is_empty() {
-        f(&word);
+        reader.word(&word);
     }
+    reader.sentence(&text[start..], len + parts.saturating_sub(1));
 }
 
 /// Splits folded text into words.
@@ -267,64 +323,22 @@ struct Analysis {
 }
 
 impl Analysis {
-    /// Reads the title and the body once: the body sentence by sentence, so that the
+    /// Reads the title and the body once, the body sentence by sentence, so that the
     /// words of each sentence are known for the excerpt without folding it again.
     fn of(doc: &SearchDoc) -> Analysis {
-        let mut vocabulary = Vocabulary::default();
-        let mut letters = BTreeSet::new();
-        let mut note = |c: char| letters.extend(c.to_lowercase().filter(|l| !l.is_ascii()));
-        fold_noting_letters(
-            doc.title,
-            &mut |word| {
-                let id = vocabulary.id(word);
-                vocabulary.hits[id].0 = true;
-            },
-            &mut note,
-        );
-        let mut pieces: Vec<Piece> = Vec::new();
-        let mut piece_words: Vec<Vec<usize>> = Vec::new();
-        for sentence in sentence_slices(doc.text) {
-            vocabulary.next_piece();
-            let mut ids = Vec::new();
-            fold_noting_letters(
-                sentence,
-                &mut |word| {
-                    let id = vocabulary.id(word);
-                    let hit = &mut vocabulary.hits[id];
-                    hit.1 = hit.1.saturating_add(1);
-                    if word.len() >= EXCERPT_MIN_WORD && vocabulary.first_in_piece(id) {
-                        ids.push(id);
-                    }
-                },
-                &mut note,
-            );
-            let len = collapsed_len(sentence);
-            if len == 0 {
-                continue;
-            }
-            if len <= MAX_PIECE {
-                pieces.push(Piece::Whole(sentence, len));
-                piece_words.push(ids);
-                continue;
-            }
-            // Too long for one piece: cut it, and find the words of each part.
-            let mut parts = Vec::new();
-            split_piece(sentence, &mut parts);
-            for part in parts {
-                vocabulary.next_piece();
-                let mut ids = Vec::new();
-                fold_words(&part, |word| {
-                    if word.len() >= EXCERPT_MIN_WORD {
-                        let id = vocabulary.id(word);
-                        if vocabulary.first_in_piece(id) {
-                            ids.push(id);
-                        }
-                    }
-                });
-                pieces.push(Piece::Cut(part));
-                piece_words.push(ids);
-            }
-        }
+        let mut reading = Reading::default();
+        reading.in_title = true;
+        scan(doc.title, &mut reading);
+        reading.in_title = false;
+        reading.vocabulary.next_piece();
+        scan(doc.text, &mut reading);
+        let Reading {
+            vocabulary,
+            letters,
+            pieces,
+            piece_words,
+            ..
+        } = reading;
         let excerpt = choose_excerpt(&pieces, piece_words, vocabulary.hits.len());
         Analysis {
             hits: vocabulary
@@ -338,6 +352,69 @@ impl Analysis {
                 .collect(),
             excerpt,
             letters,
+        }
+    }
+}
+
+/// What [`Analysis::of`] gathers while it reads one document.
+#[derive(Default)]
+struct Reading<'a> {
+    vocabulary: Vocabulary,
+    letters: BTreeSet<char>,
+    in_title: bool,
+    /// The excerpt's candidates and the words (of 3+ letters) of each.
+    pieces: Vec<Piece<'a>>,
+    piece_words: Vec<Vec<usize>>,
+    /// Words of the sentence being read.
+    ids: Vec<usize>,
+}
+
+impl<'a> Reader<'a> for Reading<'a> {
+    fn word(&mut self, word: &str) {
+        let id = self.vocabulary.id(word);
+        let hit = &mut self.vocabulary.hits[id];
+        if self.in_title {
+            hit.0 = true;
+            return;
+        }
+        hit.1 = hit.1.saturating_add(1);
+        if word.len() >= EXCERPT_MIN_WORD && self.vocabulary.first_in_piece(id) {
+            self.ids.push(id);
+        }
+    }
+
+    fn letter(&mut self, letter: char) {
+        self.letters
+            .extend(letter.to_lowercase().filter(|l| !l.is_ascii()));
+    }
+
+    fn sentence(&mut self, sentence: &'a str, len: usize) {
+        let ids = std::mem::take(&mut self.ids);
+        self.vocabulary.next_piece();
+        if self.in_title || len == 0 {
+            return;
+        }
+        if len <= MAX_PIECE {
+            self.pieces.push(Piece::Whole(sentence, len));
+            self.piece_words.push(ids);
+            return;
+        }
+        // Too long for one piece: cut it, and find the words of each part.
+        let mut parts = Vec::new();
+        split_piece(sentence, &mut parts);
+        for part in parts {
+            let mut ids = Vec::new();
+            fold_words(&part, |word| {
+                if word.len() >= EXCERPT_MIN_WORD {
+                    let id = self.vocabulary.id(word);
+                    if self.vocabulary.first_in_piece(id) {
+                        ids.push(id);
+                    }
+                }
+            });
+            self.vocabulary.next_piece();
+            self.pieces.push(Piece::Cut(part));
+            self.piece_words.push(ids);
         }
     }
 }
@@ -372,34 +449,6 @@ impl Piece<'_> {
             Piece::Cut(text) => out.push_str(text),
         }
     }
-}
-
-/// Length of `text` with white space collapsed to single spaces and trimmed (what
-/// [`Piece::write`] writes), counted without decoding the ASCII bytes.
-fn collapsed_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut len, mut words, mut in_word) = (0, 0, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let (space, width) = match bytes[i] {
-            // The ASCII characters `char::is_whitespace` accepts.
-            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
-            b if b.is_ascii() => (false, 1),
-            _ => match text[i..].chars().next() {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => break,
-            },
-        };
-        if space {
-            in_word = false;
-        } else {
-            words += usize::from(!in_word);
-            in_word = true;
-            len += width;
-        }
-        i += width;
-    }
-    len + words.saturating_sub(1)
 }
 
 /// Shortest folded word the excerpt counts as covered; shorter ones are mostly
@@ -706,49 +755,20 @@ impl PartialEq for Candidate {
 
 impl Eq for Candidate {}
 
-/// The sentences of a body, as they stand in it. A sentence ends at a line break or
-/// after `.`, `!`, `?` or `…` followed by white space; every boundary lies on white
-/// space, so no word spans two sentences.
-fn sentence_slices(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let followed_by_space = |at: usize| text[at..].chars().next().is_some_and(char::is_whitespace);
-    let mut start = 0;
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        if start > text.len() {
-            return None;
-        }
-        // Bytes, not chars: every ending is ASCII or starts with the lead byte of `…`,
-        // and a lead byte never occurs inside another character.
-        while i < bytes.len() {
-            let end = match bytes[i] {
-                b'\n' => Some(i),
-                b'.' | b'!' | b'?' if followed_by_space(i + 1) => Some(i + 1),
-                0xE2 if text[i..].starts_with('…') && followed_by_space(i + 3) => Some(i + 3),
-                _ => None,
-            };
-            i += 1;
-            if let Some(end) = end {
-                let sentence = &text[start..end];
-                start = end;
-                return Some(sentence);
-            }
-        }
-        let rest = &text[start..];
-        start = text.len() + 1;
-        Some(rest)
-    })
-}
-
 /// Splits a body into sentences with collapsed white space, each at most
 /// [`MAX_PIECE`] bytes.
 #[cfg(test)]
 fn sentences(text: &str) -> Vec<String> {
-    let mut pieces = Vec::new();
-    for sentence in sentence_slices(text) {
-        split_piece(sentence, &mut pieces);
+    struct Pieces(Vec<String>);
+    impl Reader<'_> for Pieces {
+        fn word(&mut self, _word: &str) {}
+        fn sentence(&mut self, sentence: &str, _len: usize) {
+            split_piece(sentence, &mut self.0);
+        }
     }
-    pieces
+    let mut pieces = Pieces(Vec::new());
+    scan(text, &mut pieces);
+    pieces.0
 }
 
 /// Collapses white space in one sentence and appends it, in pieces of at most
