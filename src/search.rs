@@ -326,8 +326,10 @@ impl Analysis {
     /// Reads the title and the body once, the body sentence by sentence, so that the
     /// words of each sentence are known for the excerpt without folding it again.
     fn of(doc: &SearchDoc) -> Analysis {
-        let mut reading = Reading::default();
-        reading.in_title = true;
+        let mut reading = Reading {
+            in_title: true,
+            ..Reading::default()
+        };
         scan(doc.title, &mut reading);
         reading.in_title = false;
         reading.vocabulary.next_piece();
