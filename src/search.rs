@@ -774,27 +774,22 @@ fn sentences(text: &str) -> Vec<String> {
 }
 
 /// Collapses white space in one sentence and appends it, in pieces of at most
-/// [`MAX_PIECE`] bytes cut at spaces. True when the sentence became at most one piece
-/// with nothing cut off, so the piece holds exactly the sentence's words.
-fn split_piece(sentence: &str, pieces: &mut Vec<String>) -> bool {
-    let mut whole = true;
+/// [`MAX_PIECE`] bytes cut at spaces.
+fn split_piece(sentence: &str, pieces: &mut Vec<String>) {
     let mut piece = String::new();
     for word in sentence.split_whitespace() {
-        let cut = cut_at_char(word, MAX_PIECE);
-        whole &= cut.len() == word.len();
-        if !piece.is_empty() && piece.len() + 1 + cut.len() > MAX_PIECE {
+        let word = cut_at_char(word, MAX_PIECE);
+        if !piece.is_empty() && piece.len() + 1 + word.len() > MAX_PIECE {
             pieces.push(std::mem::take(&mut piece));
-            whole = false;
         }
         if !piece.is_empty() {
             piece.push(' ');
         }
-        piece.push_str(cut);
+        piece.push_str(word);
     }
     if !piece.is_empty() {
         pieces.push(piece);
     }
-    whole
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.
