@@ -1214,6 +1214,37 @@ mod tests {
     }
 
     #[test]
+    fn sentences_end_at_line_breaks_and_at_marks_followed_by_white_space() {
+        assert_eq!(
+            sentences("Erstens. Zweitens!\nDrittens…\u{a0}Viertens? z.B.ohne Ende"),
+            [
+                "Erstens.",
+                "Zweitens!",
+                "Drittens…",
+                "Viertens?",
+                "z.B.ohne Ende"
+            ]
+        );
+        // White space of any kind collapses to one space; empty sentences vanish.
+        assert_eq!(
+            sentences("  Eins.\t\u{2028} Zwei \u{a0} drei\n\n\nVier"),
+            ["Eins.", "Zwei drei", "Vier"]
+        );
+        // Words never span a sentence end, and each is counted once.
+        let index = decode(&render_index(&[doc("a/", "T", "page", "Plan.\nPlan!")]));
+        assert_eq!(search(&index, "plan"), ["a/"]);
+        let plan = index.terms.iter().position(|t| t == "plan");
+        assert_eq!(
+            plan.map(|i| index.postings[i].clone()),
+            Some(vec![Posting {
+                doc: 0,
+                title: false,
+                count: 2
+            }])
+        );
+    }
+
+    #[test]
     fn excerpt_splits_overlong_sentences() {
         let body = "wort ".repeat(400);
         let pieces = sentences(&body);

@@ -200,6 +200,14 @@ fn deck_page_shows_the_handout_and_links_to_its_slides() {
             .contains("Nur für die Vortragende"),
         "notes are not on the slide"
     );
+    // The handout shows the notes under their slide, and nothing for slides without.
+    let handout = project.html("site/vortraege/vorstand/index.html");
+    assert_eq!(handout.count(".handout-notes"), 1);
+    assert!(
+        handout
+            .text(".handout-notes")
+            .contains("Nur für die Vortragende.")
+    );
 }
 
 #[test]
