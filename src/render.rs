@@ -5,6 +5,7 @@
 //! site works from `file://`, a file share or any sub-path. Shortcodes render here too,
 //! through the theme's `shortcodes/` templates.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -524,11 +525,7 @@ impl<'a> Renderer<'a> {
                     value["audience"] = json!({"name": term.name, "url": term.url});
                 }
             }
-            KindData::Stage(stage) => {
-                value["stage"] = json!(stage.stage);
-                value["effort"] = json!(stage.effort);
-                value["goals"] = json!(stage.goals);
-            }
+            KindData::Stage(stage) => stage_fields(&mut value, stage),
         }
         value
     }
@@ -754,9 +751,7 @@ impl<'a> Renderer<'a> {
         value["date"] = json!(front.date);
         value["content"] = json!(rebase_print(&page.rendered.html(), url));
         if let KindData::Stage(stage) = &front.kind {
-            value["stage"] = json!(stage.stage);
-            value["effort"] = json!(stage.effort);
-            value["goals"] = json!(stage.goals);
+            stage_fields(&mut value, stage);
         }
         value
     }
@@ -791,35 +786,45 @@ impl<'a> Renderer<'a> {
     }
 
     fn search_index(&self) -> String {
-        let mut owned: Vec<(String, String, &'static str, String)> = Vec::new();
-        for node in &self.site.nodes {
-            let (kind, text) = match node.kind {
+        // Bodies are borrowed; only a page with a description or objection (searched
+        // with its body) needs a text of its own.
+        let texts: Vec<(&Node, &'static str, Cow<str>)> = self
+            .site
+            .nodes
+            .iter()
+            .filter_map(|node| match node.kind {
                 NodeKind::Page(p) => {
                     let page = &self.site.pages[p];
-                    let mut text = page.rendered.text.clone();
-                    if let KindData::Argument(argument) = &page.source.front.kind {
-                        text = format!("{} {text}", argument.objection);
-                    }
-                    if let Some(description) = &page.source.front.description {
-                        text = format!("{description} {text}");
-                    }
-                    (page.kind().name(), text)
+                    let front = &page.source.front;
+                    let objection = match &front.kind {
+                        KindData::Argument(argument) => Some(argument.objection.as_str()),
+                        _ => None,
+                    };
+                    let lead: Vec<&str> = [front.description.as_deref(), objection]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    let text = if lead.is_empty() {
+                        Cow::Borrowed(page.rendered.text.as_str())
+                    } else {
+                        Cow::Owned(format!("{} {}", lead.join(" "), page.rendered.text))
+                    };
+                    Some((node, page.kind().name(), text))
                 }
-                NodeKind::Term(..) => (
-                    "term",
-                    node.intro
-                        .map(|p| self.site.pages[p].rendered.text.clone())
-                        .unwrap_or_default(),
-                ),
-                _ => continue,
-            };
-            owned.push((node.url.clone(), node.title.clone(), kind, text));
-        }
-        let docs: Vec<SearchDoc> = owned
+                NodeKind::Term(..) => {
+                    let intro = node
+                        .intro
+                        .map(|p| self.site.pages[p].rendered.text.as_str());
+                    Some((node, "term", Cow::Borrowed(intro.unwrap_or_default())))
+                }
+                _ => None,
+            })
+            .collect();
+        let docs: Vec<SearchDoc> = texts
             .iter()
-            .map(|(url, title, kind, text)| SearchDoc {
-                url,
-                title,
+            .map(|(node, kind, text)| SearchDoc {
+                url: &node.url,
+                title: &node.title,
                 kind,
                 text,
             })
@@ -910,6 +915,13 @@ impl Vars {
         // An object always makes a context.
         Context::from_value(Value::Object(self.0)).unwrap_or_default()
     }
+}
+
+/// A stage's own fields, on its page and in the print view.
+fn stage_fields(value: &mut Value, stage: &crate::source::Stage) {
+    value["stage"] = json!(stage.stage);
+    value["effort"] = json!(stage.effort);
+    value["goals"] = json!(stage.goals);
 }
 
 /// Writes a file into the staging folder; what the output keeps of it.

@@ -459,7 +459,6 @@ const EXCERPT_MIN_WORD: usize = 3;
 
 /// The distinct folded words of one document (cut to [`MAX_TERM_LEN`]), numbered in
 /// order of appearance, with whether each is in the title and how often in the body.
-#[derive(Default)]
 struct Vocabulary {
     ids: FxHashMap<String, usize>,
     hits: Vec<(bool, u32)>,
@@ -469,12 +468,20 @@ struct Vocabulary {
     piece: usize,
 }
 
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            // A page has some hundreds of distinct words; growing from small is wasted.
+            ids: FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            hits: Vec::new(),
+            noted: Vec::new(),
+            piece: 0,
+        }
+    }
+}
+
 impl Vocabulary {
     fn id(&mut self, word: &str) -> usize {
-        if self.ids.capacity() == 0 {
-            // A page has some hundreds of distinct words; growing from small is wasted.
-            self.ids.reserve(512);
-        }
         let word = cut_term(word);
         if let Some(&id) = self.ids.get(word) {
             return id;
