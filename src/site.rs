@@ -3,7 +3,7 @@
 //! evidence references, internal links and anchors).
 //!
 //! Built from the checked sources after `source.rs`; Markdown is rendered into the pages
-//! afterwards (in parallel, by `lib.rs`), and `render.rs` turns the model into files.
+//! afterwards (in parallel, by `lib.rs`), and `render/` turns the model into files.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -1,0 +1,376 @@
+//! The model -> files: one job per output file, rendered in parallel through Tera into
+//! an in-memory [`Output`].
+//!
+//! Every link in a page is relative (`root` + root-relative URL + `index.html`), so the
+//! site works from `file://`, a file share or any sub-path. This file holds the
+//! [`Renderer`], the list of jobs and the files copied as they are; the values a page
+//! template gets are built in `pages.rs` and `slides.rs`, the sidebar in `navigation.rs`,
+//! the whole-site files (print view, sitemap, search and Q&A indexes) in `site_files.rs`,
+//! and shortcodes render through the theme in `shortcodes.rs`.
+
+mod navigation;
+mod pages;
+mod shortcodes;
+mod site_files;
+mod slides;
+
+pub use shortcodes::SiteEnv;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::markdown;
+use crate::output::{Blob, Output, Staging};
+use crate::search::SearchCache;
+use crate::site::Site;
+use crate::source::{Kind, KindData};
+use crate::theme::{Theme, template_diagnostic};
+
+use navigation::SidebarKey;
+
+/// Everything rendering needs, shared by all jobs.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    strings: Value,
+    config_value: Value,
+    /// What the search index keeps between renders (`serve`).
+    search_cache: Option<&'a Mutex<SearchCache>>,
+    /// Rendered sidebars: most pages of a large section show the same one.
+    sidebars: Mutex<HashMap<SidebarKey, Arc<str>>>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares the values every page shares.
+    pub fn new(site: &'a Site, config: &'a Config, theme: &'a Theme) -> Self {
+        let logo = config.brand.logo.as_ref().map(|logo| logo_url(logo));
+        let config_value = json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "authors": config.authors,
+            "base_url": config.base_url,
+            "brand": {"name": config.brand.name, "logo": logo, "primary": config.brand.primary, "accent": config.brand.accent},
+            "slides": {"width": config.slides.width, "height": config.slides.height, "aspect": config.slides.aspect},
+            "roadmap": {"path": config.roadmap.path, "title": config.roadmap.title},
+        });
+        let strings = serde_json::to_value(&theme.strings).unwrap_or(Value::Null);
+        Renderer {
+            site,
+            config,
+            theme,
+            strings,
+            config_value,
+            search_cache: None,
+            sidebars: Mutex::default(),
+        }
+    }
+
+    /// Lets the search index reuse what it found in unchanged pages last time.
+    pub fn with_search_cache(self, cache: &'a Mutex<SearchCache>) -> Self {
+        Renderer {
+            search_cache: Some(cache),
+            ..self
+        }
+    }
+
+    /// A UI string of the configured language.
+    pub fn string(&self, key: &str) -> String {
+        self.theme
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn kind_label(&self, kind: Kind) -> String {
+        self.string(&format!("kind_{}", kind.name()))
+    }
+
+    fn base_context(&self, url: &str) -> Context {
+        self.base_vars(url).into_context()
+    }
+
+    /// The variables every page template gets; values are moved into the template
+    /// context, never serialized a second time.
+    fn base_vars(&self, url: &str) -> Vars {
+        let mut vars = Vars::default();
+        vars.set("root", markdown::root_prefix(url));
+        vars.set("config", self.config_value.clone());
+        vars.set("strings", self.strings.clone());
+        vars
+    }
+
+    fn render_vars(&self, name: &str, vars: Vars) -> Result<Vec<u8>, Diagnostic> {
+        self.render_template(name, &vars.into_context())
+    }
+
+    /// Renders into bytes: what becomes a file needs no `String`, whose UTF-8 check
+    /// would read every page (and every large deck) once more.
+    fn render_template(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut bytes = Vec::new();
+        let rendered = self.theme.tera.render_to(name, context, &mut bytes);
+        rendered.map(|()| bytes).map_err(|e| {
+            let origin = self
+                .theme
+                .files
+                .get(&format!("templates/{name}"))
+                .and_then(|f| f.origin.clone());
+            let shown = origin.unwrap_or_else(|| format!("themes/default/templates/{name}").into());
+            template_diagnostic(&shown, &e)
+        })
+    }
+
+    /// Renders the whole site into an [`Output`]. With a `staging` folder, every file
+    /// goes there as soon as it is rendered and the output keeps only its path.
+    pub fn render(&self, root: &Path, staging: Option<&Staging>) -> Result<Output, Diagnostics> {
+        // The few whole-site files first: each is one long job, and one that starts
+        // last would leave the other cores idle at the end. The output is sorted by
+        // path, so the order of jobs does not reach it.
+        let mut jobs = vec![
+            Job::SearchIndex,
+            Job::Print,
+            Job::QaIndex,
+            Job::NotFound,
+            Job::Sitemap,
+        ];
+        for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
+            if taxonomy.has_audience_decks() {
+                jobs.extend((0..taxonomy.terms.len()).map(|n| Job::AudienceSlides(t, n)));
+            }
+        }
+        for (i, page) in self.site.pages.iter().enumerate() {
+            if page.kind() == Kind::Deck {
+                jobs.push(Job::Slides(i));
+            }
+        }
+        jobs.extend((0..self.site.nodes.len()).map(Job::Node));
+        let results: Vec<Result<Option<(String, Blob)>, Diagnostic>> = jobs
+            .par_iter()
+            // One job per task: a few jobs take far longer than the rest, and rayon's
+            // default chunks would leave them queued behind each other on one core.
+            .with_max_len(1)
+            .map(|job| {
+                let Some((path, bytes)) = self.render_job(job)? else {
+                    return Ok(None);
+                };
+                let blob = Blob::bytes(bytes);
+                match staging {
+                    Some(staging) => Ok(Some((path.clone(), stage(staging, &path, &blob)?))),
+                    None => Ok(Some((path, blob))),
+                }
+            })
+            .collect();
+        let mut output = Output::default();
+        let mut diags = Diagnostics::default();
+        for result in results {
+            match result {
+                Ok(Some((path, blob))) => output.insert(path, blob),
+                Ok(None) => {}
+                Err(diagnostic) => diags.push(diagnostic),
+            }
+        }
+        for (path, file) in self.theme.assets() {
+            output.insert(format!("assets/{path}"), Blob::bytes(file.bytes.clone()));
+        }
+        output.insert(
+            "assets/highlight.css",
+            Blob::bytes(markdown::highlight_css().as_bytes()),
+        );
+        copy_tree(&root.join("static"), "", &mut output, &|_| true);
+        copy_tree(&root.join(&self.config.src), "", &mut output, &|p| {
+            p.extension().is_none_or(|e| e != "md")
+        });
+        if let Some(logo) = &self.config.brand.logo {
+            if !logo.starts_with("static") {
+                output.insert(logo_url(logo), Blob::Copy(root.join(logo)));
+            }
+        }
+        if let Some(staging) = staging {
+            // Assets and copied files: the few files not rendered above.
+            let written: Vec<Result<(String, Blob), Diagnostic>> = output
+                .files
+                .par_iter()
+                .filter(|(_, blob)| !matches!(blob, Blob::Written))
+                .map(|(path, blob)| Ok((path.clone(), stage(staging, path, blob)?)))
+                .collect();
+            for result in written {
+                match result {
+                    Ok((path, blob)) => output.insert(path, blob),
+                    Err(diagnostic) => diags.push(diagnostic),
+                }
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(output)
+        }
+    }
+
+    /// Renders the file of one job.
+    pub fn render_job(&self, job: &Job) -> JobResult {
+        let Some(path) = job_path(self.site, *job) else {
+            return Ok(None);
+        };
+        let text = match *job {
+            Job::Node(n) => self.node_page(n)?,
+            Job::Slides(p) => {
+                let page = &self.site.pages[p];
+                let KindData::Deck(meta) = &page.source.front.kind else {
+                    return Ok(None);
+                };
+                let slides = self.page_slides(p);
+                let url = format!("{}slides/", page.url);
+                self.slides_page(
+                    &url,
+                    page.title(),
+                    &slides,
+                    meta.duration,
+                    meta.incremental,
+                    &page.url,
+                )?
+            }
+            Job::AudienceSlides(t, n) => {
+                let term = &self.site.taxonomies[t].terms[n];
+                let slides = self.audience_slides(t, n);
+                let url = format!("{}slides/", term.url);
+                self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
+            }
+            Job::Print => self.print_page()?,
+            Job::NotFound => {
+                let mut vars = self.base_vars("");
+                vars.set("sidebar", self.sidebar(None, "")?.as_ref());
+                vars.set("page", json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
+                self.render_vars("404.html", vars)?
+            }
+            Job::Sitemap if self.config.base_url.is_empty() => return Ok(None),
+            Job::Sitemap => self.sitemap().into_bytes(),
+            Job::SearchIndex => self.search_index().into_bytes(),
+            Job::QaIndex => self.qa_index().into_bytes(),
+        };
+        Ok(Some((path, text)))
+    }
+}
+
+/// A rendered file (path, bytes), nothing for a job that does not apply, or an error.
+pub type JobResult = Result<Option<(String, Vec<u8>)>, Diagnostic>;
+
+/// One output file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    /// The page of navigation node `n`.
+    Node(usize),
+    /// The slides of content page `p` (a deck).
+    Slides(usize),
+    /// The generated deck of term `n` of taxonomy `t`.
+    AudienceSlides(usize, usize),
+    /// `print.html`: the whole site on one page.
+    Print,
+    NotFound,
+    Sitemap,
+    SearchIndex,
+    QaIndex,
+}
+
+/// The output path a job renders to (a job that does not apply may render nothing).
+pub fn job_path(site: &Site, job: Job) -> Option<String> {
+    Some(match job {
+        Job::Node(n) => format!("{}index.html", site.nodes.get(n)?.url),
+        Job::Slides(p) => format!("{}slides/index.html", site.pages.get(p)?.url),
+        Job::AudienceSlides(t, n) => {
+            format!(
+                "{}slides/index.html",
+                site.taxonomies.get(t)?.terms.get(n)?.url
+            )
+        }
+        Job::Print => "print.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::SearchIndex => "assets/search-index.js".into(),
+        Job::QaIndex => "assets/qa-index.js".into(),
+    })
+}
+
+/// Template variables, moved into a Tera context in one piece.
+#[derive(Default)]
+struct Vars(serde_json::Map<String, Value>);
+
+impl Vars {
+    fn set(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.to_string(), value.into());
+    }
+
+    fn into_context(self) -> Context {
+        // An object always makes a context.
+        Context::from_value(Value::Object(self.0)).unwrap_or_default()
+    }
+}
+
+/// Writes a file into the staging folder; what the output keeps of it.
+fn stage(staging: &Staging, path: &str, blob: &Blob) -> Result<Blob, Diagnostic> {
+    staging
+        .write(path, blob)
+        .map(|()| Blob::Written)
+        .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot write the build folder ({e})")))
+}
+
+/// Where the logo lands in the output: files from `static/` keep their place below it.
+fn logo_url(logo: &Path) -> String {
+    let text = display_path(logo);
+    match text.strip_prefix("static/") {
+        Some(rest) => rest.to_string(),
+        None => format!(
+            "assets/brand/{}",
+            logo.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn copy_tree(dir: &Path, prefix: &str, output: &mut Output, keep: &dyn Fn(&Path) -> bool) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() && keep(entry.path()) {
+            if let Ok(rel) = entry.path().strip_prefix(dir) {
+                output.insert(
+                    format!("{prefix}{}", display_path(rel)),
+                    Blob::Copy(entry.path().to_path_buf()),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{site_files::rebase_print, slides::rebase};
+
+    #[test]
+    fn relative_links_are_rebased_and_others_kept() {
+        let html = "<a href=\"../a/index.html\">x</a><img src=\"bild.png\"><a href=\"#t\">t</a><a href=\"https://x.org\">w</a>";
+        let out = rebase(html);
+        assert!(out.contains("href=\"../../a/index.html\""));
+        assert!(out.contains("src=\"../bild.png\""));
+        assert!(out.contains("href=\"#t\"") && out.contains("href=\"https://x.org\""));
+        assert_eq!(
+            rebase_print("<a href=\"../b/index.html\">", "a/x/"),
+            "<a href=\"a/b/index.html\">"
+        );
+    }
+}
