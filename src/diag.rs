@@ -46,6 +46,12 @@ impl Diagnostic {
         }
     }
 
+    /// An error that belongs to no file, such as a bad command-line value; shown as
+    /// `error: message`.
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic::error("", 0, 0, message)
+    }
+
     /// A warning at `path:line:col`.
     pub fn warning(
         path: impl AsRef<Path>,
@@ -72,14 +78,18 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{label}: {}:{}:{}: {}",
-            self.path,
-            self.line.max(1),
-            self.col.max(1),
-            self.message
-        )?;
+        if self.path.is_empty() {
+            write!(f, "{label}: {}", self.message)?;
+        } else {
+            write!(
+                f,
+                "{label}: {}:{}:{}: {}",
+                self.path,
+                self.line.max(1),
+                self.col.max(1),
+                self.message
+            )?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

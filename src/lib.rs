@@ -21,6 +21,7 @@ pub mod audit;
 pub mod chart;
 pub mod config;
 pub mod deck;
+pub mod destination;
 pub mod diag;
 pub mod markdown;
 pub mod output;
@@ -208,63 +209,14 @@ fn run(
     })
 }
 
-/// The build folder for `options`, checked: it may not hold the project or its sources.
+/// The build folder for `options`, resolved and checked: it may not be or hold the
+/// project or one of its sources (see [`destination`]).
 pub fn build_dir(
     root: &Path,
     config: &Config,
     options: &BuildOptions,
 ) -> Result<PathBuf, Diagnostics> {
-    let dir = root.join(options.dest.as_ref().unwrap_or(&config.build_dir));
-    let absolute = absolute_path(&dir);
-    let root_abs = absolute_path(root);
-    let protected = [
-        (root_abs.clone(), "the project"),
-        (absolute_path(&root.join(&config.src)), "the content folder"),
-        (absolute_path(&root.join("static")), "the static folder"),
-        (absolute_path(&root.join("themes")), "the themes folder"),
-    ];
-    for (path, what) in protected {
-        if path.starts_with(&absolute) || absolute.starts_with(&path) && path != root_abs {
-            let mut diags = Diagnostics::default();
-            diags.push(
-                Diagnostic::error(CONFIG_FILE, 0, 0, format!("refusing build folder '{}' (it would hold or replace {what})", absolute.display()))
-                    .with_hint("set `build-dir` under [build] (or --dest) to a folder of its own, such as \"site\""),
-            );
-            return Err(diags);
-        }
-    }
-    Ok(dir)
-}
-
-/// An absolute, normalised path, resolving symlinks of the part that exists.
-fn absolute_path(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        if name == ".." {
-            resolved.pop();
-        } else if name != "." {
-            resolved.push(name);
-        }
-    }
-    resolved
+    destination::guard(root, config, options.dest.as_deref())
 }
 
 /// `buyin build`: generates the site and publishes it atomically.
