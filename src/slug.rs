@@ -2,20 +2,20 @@
 //!
 //! German letters get their conventional spelling (`ä` -> `ae`, `ß` -> `ss`) before every
 //! other letter is transliterated to ASCII, so `Geschäftsführung` becomes
-//! `geschaeftsfuehrung` rather than `geschaftsfuhrung`.
+//! `geschaeftsfuehrung` rather than `geschaftsfuhrung`; the table of those letters is
+//! search's [`SPELLED_OUT`](crate::search::SPELLED_OUT), shared with search and scripts.
+
+use crate::search::spelled_out;
 
 /// Lowercase ASCII slug: German umlauts spelled out, other letters transliterated, every
 /// run of other characters one `-`, trimmed at both ends.
 pub fn slugify(text: &str) -> String {
     let mut ascii = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            'ä' | 'Ä' => ascii.push_str("ae"),
-            'ö' | 'Ö' => ascii.push_str("oe"),
-            'ü' | 'Ü' => ascii.push_str("ue"),
-            'ß' | 'ẞ' => ascii.push_str("ss"),
-            c if c.is_ascii() => ascii.push(c),
-            c => ascii.push_str(deunicode::deunicode_char(c).unwrap_or("-")),
+        match spelled_out(c) {
+            Some(spelled) => ascii.push_str(spelled),
+            None if c.is_ascii() => ascii.push(c),
+            None => ascii.push_str(deunicode::deunicode_char(c).unwrap_or("-")),
         }
     }
     let mut slug = String::with_capacity(ascii.len());

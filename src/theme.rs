@@ -166,6 +166,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         }
     }
     let strings = load_strings(&files, &config.language, &mut diags);
+    inject_spelled_out(&mut files);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -174,6 +175,25 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         tera,
         strings,
     })
+}
+
+/// Writes the folding table of German letters into the theme's scripts where they ask
+/// for it, so the browser folds with the same table as the Rust side (one source).
+fn inject_spelled_out(files: &mut BTreeMap<String, ThemeFile>) {
+    let marker = crate::search::SPELLED_OUT_MARKER;
+    for (path, file) in files.iter_mut() {
+        if !(path.starts_with("static/") && path.ends_with(".js")) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+            continue;
+        };
+        if text.contains(marker) {
+            file.bytes = text
+                .replace(marker, &crate::search::spelled_out_js())
+                .into_bytes();
+        }
+    }
 }
 
 fn load_strings(

@@ -527,10 +527,12 @@
     fit(qaSlide);
   }
 
-  // German-aware folding: lowercase, umlauts and ß spelt out, other accents dropped.
+  // German-aware folding: lowercase, umlauts and ß spelt out (buyin generates the
+  // table into this file), other accents dropped.
+  const SPELLED_OUT = /*buyin:spelled-out*/{};
   function fold(s) {
     return String(s == null ? '' : s).toLowerCase()
-      .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
+      .replace(/[^\x00-\x7f]/g, (c) => SPELLED_OUT[c] || c)
       .normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   }
   function words(s) { return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }

@@ -24,7 +24,8 @@
   var SNIPPET_LENGTH = 180;
   var DEBOUNCE_MS = 80;
 
-  var UMLAUTS = { "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss" };
+  // German letters spelled out: generated into this file from buyin's one table.
+  var UMLAUTS = /*buyin:spelled-out*/{};
   var DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   var DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv";
   var DIGIT = {};

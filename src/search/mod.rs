@@ -1,0 +1,327 @@
+//! Full-text search index, built in the render stage.
+//!
+//! The renderer hands every searchable page to [`render_index`] as a [`SearchDoc`]
+//! (plain text, HTML already stripped) and writes the result to
+//! `assets/search-index.js`. That file only assigns `window.BUYIN_SEARCH`, so
+//! `themes/default/static/search.js` can load it with a `<script>` tag, which also
+//! works from `file://` where `fetch` is refused. All matching happens in the browser;
+//! this module decides what is matchable and keeps the index small.
+//!
+//! Matching is on folded words ([`fold`]): lowercase, German umlauts and `ß` spelled
+//! out (`Maßnahmen` and `Massnahmen` both fold to `massnahmen`), every other letter
+//! transliterated to ASCII. A query word matches every indexed word it is a prefix of,
+//! so `datenschutz` finds `Datenschutzes`.
+//!
+//! - [`scan`]: reading a text once into folded words, letters and sentences.
+//! - [`excerpt`]: which sentences of a body a result snippet can show.
+//! - [`index`]: the inverted index and its encoding (the file format is documented
+//!   there).
+//!
+//! This file ties them together: one [`Analysis`] per document (in parallel, cached
+//! across `serve` rebuilds), then one index of all.
+
+mod excerpt;
+mod index;
+mod scan;
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use excerpt::{EXCERPT_MIN_WORD, MAX_PIECE, Piece, choose_excerpt, cut_at_char, split_piece};
+use index::encode;
+use scan::{Reader, fold_words, scan};
+pub use scan::{SPELLED_OUT, SPELLED_OUT_MARKER, fold, spelled_out, spelled_out_js, words};
+
+/// One searchable document.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'a> {
+    /// Root-relative URL of the page, e.g. `argumente/kontrolle/`.
+    pub url: &'a str,
+    /// The page title; its words rank above words of the body.
+    pub title: &'a str,
+    /// The content kind: `page`, `argument`, `case`, `deck`, `stage` or `term`.
+    pub kind: &'a str,
+    /// Plain text of the body, already stripped of HTML.
+    pub text: &'a str,
+}
+
+/// Longest indexed word in bytes. Longer words (URLs, hashes, long compounds) are cut,
+/// so they cost little and still match by prefix.
+const MAX_TERM_LEN: usize = 40;
+
+/// The JavaScript source of `assets/search-index.js`: sets `window.BUYIN_SEARCH = {...}`
+/// in the format described in the module doc. Deterministic (same input, same bytes).
+pub fn render_index(docs: &[SearchDoc]) -> String {
+    let analyses: Vec<Arc<Analysis>> = docs
+        .par_iter()
+        .map(|doc| Arc::new(Analysis::of(doc)))
+        .collect();
+    encode(docs, &analyses)
+}
+
+/// [`render_index`], reusing what `cache` holds of documents whose title and text did
+/// not change since the last call (`serve` after an edit), and keeping the rest.
+pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> String {
+    let keys: Vec<u64> = docs.par_iter().map(SearchCache::key).collect();
+    let analyses: Vec<Arc<Analysis>> = docs
+        .par_iter()
+        .zip(&keys)
+        .map(|(doc, key)| match cache.analyses.get(key) {
+            Some(known) => Arc::clone(known),
+            None => Arc::new(Analysis::of(doc)),
+        })
+        .collect();
+    cache.analyses = keys.into_iter().zip(analyses.iter().cloned()).collect();
+    encode(docs, &analyses)
+}
+
+/// What the index took from documents before, by a hash of their title and text.
+#[derive(Default)]
+pub struct SearchCache {
+    analyses: HashMap<u64, Arc<Analysis>>,
+}
+
+impl SearchCache {
+    fn key(doc: &SearchDoc) -> u64 {
+        // The standard hasher has fixed keys: the same text hashes the same way.
+        let mut hasher = std::hash::DefaultHasher::new();
+        (doc.title, doc.text).hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What the index needs of one document; it depends on its title and text only.
+struct Analysis {
+    /// Folded words (cut to [`MAX_TERM_LEN`]): in the title, and how often in the body.
+    hits: Vec<(String, bool, u32)>,
+    /// Snippet source (see [`excerpt`]).
+    excerpt: String,
+    /// Lowercase non-ASCII letters other than the umlauts and `ß`, for the `fold` table.
+    letters: BTreeSet<char>,
+}
+
+impl Analysis {
+    /// Reads the title and the body once, the body sentence by sentence, so that the
+    /// words of each sentence are known for the excerpt without folding it again.
+    fn of(doc: &SearchDoc) -> Analysis {
+        let mut reading = Reading {
+            in_title: true,
+            ..Reading::default()
+        };
+        scan(doc.title, &mut reading);
+        reading.in_title = false;
+        reading.vocabulary.next_piece();
+        scan(doc.text, &mut reading);
+        let Reading {
+            vocabulary,
+            letters,
+            pieces,
+            piece_words,
+            ..
+        } = reading;
+        let excerpt = choose_excerpt(&pieces, piece_words, vocabulary.hits.len());
+        Analysis {
+            hits: vocabulary
+                .ids
+                .into_iter()
+                .filter_map(|(word, id)| {
+                    let (title, count) = vocabulary.hits[id];
+                    // Fragments of a word cut at a piece's end are not words of the text.
+                    (title || count > 0).then_some((word, title, count))
+                })
+                .collect(),
+            excerpt,
+            letters,
+        }
+    }
+}
+
+/// What [`Analysis::of`] gathers while it reads one document.
+#[derive(Default)]
+struct Reading<'a> {
+    vocabulary: Vocabulary,
+    letters: BTreeSet<char>,
+    in_title: bool,
+    /// The excerpt's candidates and the words (of 3+ letters) of each.
+    pieces: Vec<Piece<'a>>,
+    piece_words: Vec<Vec<usize>>,
+    /// Words of the sentence being read.
+    ids: Vec<usize>,
+}
+
+impl<'a> Reader<'a> for Reading<'a> {
+    fn word(&mut self, word: &str) {
+        let id = self.vocabulary.id(word);
+        let hit = &mut self.vocabulary.hits[id];
+        if self.in_title {
+            hit.0 = true;
+            return;
+        }
+        hit.1 = hit.1.saturating_add(1);
+        if word.len() >= EXCERPT_MIN_WORD && self.vocabulary.first_in_piece(id) {
+            self.ids.push(id);
+        }
+    }
+
+    fn letter(&mut self, letter: char) {
+        self.letters
+            .extend(letter.to_lowercase().filter(|l| !l.is_ascii()));
+    }
+
+    fn sentence(&mut self, sentence: &'a str, len: usize) {
+        let ids = std::mem::take(&mut self.ids);
+        self.vocabulary.next_piece();
+        if self.in_title || len == 0 {
+            return;
+        }
+        if len <= MAX_PIECE {
+            self.pieces.push(Piece::Whole(sentence, len));
+            self.piece_words.push(ids);
+            return;
+        }
+        // Too long for one piece: cut it, and find the words of each part.
+        let mut parts = Vec::new();
+        split_piece(sentence, &mut parts);
+        for part in parts {
+            let mut ids = Vec::new();
+            fold_words(&part, |word| {
+                if word.len() >= EXCERPT_MIN_WORD {
+                    let id = self.vocabulary.id(word);
+                    if self.vocabulary.first_in_piece(id) {
+                        ids.push(id);
+                    }
+                }
+            });
+            self.vocabulary.next_piece();
+            self.pieces.push(Piece::Cut(part));
+            self.piece_words.push(ids);
+        }
+    }
+}
+
+/// The distinct folded words of one document (cut to [`MAX_TERM_LEN`]), numbered in
+/// order of appearance, with whether each is in the title and how often in the body.
+struct Vocabulary {
+    ids: FxHashMap<String, usize>,
+    hits: Vec<(bool, u32)>,
+    /// Per word, the last piece it was noted in (0: none yet).
+    noted: Vec<usize>,
+    /// The piece being read, counted from 1.
+    piece: usize,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            // A page has some hundreds of distinct words; growing from small is wasted.
+            ids: FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            hits: Vec::new(),
+            noted: Vec::new(),
+            piece: 0,
+        }
+    }
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: &str) -> usize {
+        let word = cut_term(word);
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.hits.len();
+        self.ids.insert(word.to_owned(), id);
+        self.hits.push((false, 0));
+        self.noted.push(0);
+        id
+    }
+
+    /// Starts reading the next piece.
+    fn next_piece(&mut self) {
+        self.piece += 1;
+    }
+
+    /// Whether word `id` is met for the first time in the piece being read; each
+    /// piece lists a word once.
+    fn first_in_piece(&mut self, id: usize) -> bool {
+        let first = self.noted[id] != self.piece;
+        self.noted[id] = self.piece;
+        first
+    }
+}
+
+/// A folded word cut to [`MAX_TERM_LEN`] (folded words are ASCII).
+fn cut_term(word: &str) -> &str {
+    cut_at_char(word, MAX_TERM_LEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn doc<'a>(
+        url: &'a str,
+        title: &'a str,
+        kind: &'a str,
+        text: &'a str,
+    ) -> SearchDoc<'a> {
+        SearchDoc {
+            url,
+            title,
+            kind,
+            text,
+        }
+    }
+
+    pub(super) fn corpus() -> Vec<SearchDoc<'static>> {
+        vec![
+            doc(
+                "argumente/datenschutz/",
+                "Der Datenschutz verbietet Facebook",
+                "argument",
+                "Wer die Regeln des Datenschutzes kennt, plant Maßnahmen früh. \
+                 Die Geschaeftsfuehrung will Klarheit.",
+            ),
+            doc(
+                "praxis/stadtwerke/",
+                "Stadtwerke mit Kundenservice auf Instagram",
+                "case",
+                "Die Stadtwerke antworten binnen einer Stunde. Der Datenschutz \
+                 war früh eingebunden, ebenso der Betriebsrat.",
+            ),
+            doc(
+                "vortraege/it/",
+                "Social Media für die IT-Abteilung",
+                "deck",
+                "Massnahmen gegen Phishing: Schulung, Freigaben, ein Notfallplan. \
+                 Datenschutz Datenschutz Datenschutz.",
+            ),
+            doc("index/", "Startseite", "page", "Willkommen. Café und Ærø."),
+        ]
+    }
+
+    #[test]
+    fn a_cached_index_equals_a_fresh_one_after_edits() {
+        let mut cache = SearchCache::default();
+        let mut docs = corpus();
+        assert_eq!(render_index_cached(&docs, &mut cache), render_index(&docs));
+        // One text edited, one page gone, one added at the front: ids shift.
+        docs[1].text = "Die Stadtwerke antworten nun sofort, auch nachts. Überraschung!";
+        docs.remove(2);
+        docs.insert(
+            0,
+            doc("neu/", "Ganz neu", "page", "Zuständigkeit für Ølbryggeri."),
+        );
+        let cached = render_index_cached(&docs, &mut cache);
+        assert_eq!(cached, render_index(&docs));
+        assert!(cached.contains("nachts") && !cached.contains("phishing"));
+        assert_eq!(
+            cache.analyses.len(),
+            docs.len(),
+            "pages that went away are dropped"
+        );
+    }
+}
