@@ -1,0 +1,218 @@
+//! Live reload: the script every served page gets, the error overlay of a broken build,
+//! and the server-sent-events stream that tells open pages to reload.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
+
+use tiny_http::Request;
+
+use super::state::{Signal, State};
+use crate::diag::Diagnostic;
+use crate::markdown::escape;
+
+/// Where open pages listen for reload signals.
+pub(super) const EVENTS_PATH: &str = "/__buyin/events";
+/// Proxies and browsers drop idle streams; a comment line now and then keeps them open
+/// and tells us when a tab has gone.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Inserts `snippet` before the last `</body>` (any case), or appends it.
+pub(super) fn inject_before_body_end(html: &[u8], snippet: &str) -> Vec<u8> {
+    let at = rfind_ignore_case(html, b"</body").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// Inserts `snippet` right after the opening `<head …>` tag, if there is one.
+pub(super) fn inject_after_head(html: &[u8], snippet: &str) -> Vec<u8> {
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .windows(5)
+        .position(|w| w == b"<head")
+        .and_then(|start| {
+            // `<header>` is not `<head>`
+            let next = lower.get(start + 5).copied();
+            matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r'))
+                .then(|| lower[start..].iter().position(|&b| b == b'>'))
+                .flatten()
+                .map(|end| start + end + 1)
+        });
+    let Some(at) = at else {
+        return html.to_vec();
+    };
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+pub(super) fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The live-reload client: reloads on `reload` (a deck keeps its slide, because
+/// `location.reload()` keeps the URL hash the deck keeps up to date), swaps same-origin
+/// stylesheets on `css`, and reloads on (re)connect when the site changed meanwhile —
+/// so an edit made while the page was loading, or a server restart, is never missed.
+///
+/// The stream opens only after `load`: Chromium counts an open event stream as a
+/// request in flight and may hold back the page's images behind it, so the page would
+/// never finish loading.
+pub(super) fn reload_script(version: u64) -> String {
+    format!(
+        r#"<script data-buyin-live-reload>
+(function () {{
+  if (!window.EventSource) return;
+  var version = "{version}";
+  var source = null;
+  function connect() {{
+    if (source) return;
+    source = new EventSource("/__buyin/events");
+    source.addEventListener("hello", function (e) {{ if (e.data !== version) location.reload(); }});
+    source.addEventListener("reload", function () {{ source.close(); location.reload(); }});
+    source.addEventListener("css", function (e) {{
+      version = e.data;
+      document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {{
+        var url = new URL(link.href, location.href);
+        if (url.origin !== location.origin) return;
+        url.searchParams.set("buyin", e.data);
+        var fresh = link.cloneNode();
+        fresh.href = url.href;
+        fresh.onload = fresh.onerror = function () {{ link.remove(); }};
+        link.after(fresh);
+      }});
+    }});
+  }}
+  if (document.readyState === "complete") connect();
+  else addEventListener("load", connect);
+  addEventListener("pagehide", function () {{ if (source) source.close(); source = null; }});
+  addEventListener("pageshow", function (e) {{ if (e.persisted) connect(); }});
+}})();
+</script>
+"#
+    )
+}
+
+/// The fixed box listing the errors of a broken build.
+pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
+    let count = errors.len();
+    let mut html = String::from(
+        "<div id=\"buyin-error-overlay\" role=\"alert\" style=\"position:fixed;z-index:2147483647;\
+         left:1rem;right:1rem;bottom:1rem;max-height:60vh;overflow:auto;margin:0;\
+         padding:1rem 1.25rem;background:#fff4f4;color:#5c0011;border:2px solid #c4001a;\
+         border-radius:6px;box-shadow:0 6px 28px rgba(0,0,0,.35);\
+         font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
+         <button type=\"button\" aria-label=\"close\" onclick=\"this.parentNode.remove()\" \
+         style=\"float:right;border:0;background:none;font-size:1.4em;line-height:1;cursor:pointer;color:inherit\">×</button>",
+    );
+    let _ = write!(
+        html,
+        "<strong>buyin: the build failed with {count} error{} — showing the last good version</strong>\
+         <ul style=\"margin:.5rem 0 0;padding-left:1.25rem\">",
+        if count == 1 { "" } else { "s" }
+    );
+    for d in errors {
+        let _ = write!(
+            html,
+            "<li><span class=\"buyin-error\">{}:{}:{}: {}</span>",
+            escape(&d.path),
+            d.line.max(1),
+            d.col.max(1),
+            escape(&d.message)
+        );
+        if let Some(hint) = &d.hint {
+            let _ = write!(
+                html,
+                "<br><span class=\"buyin-hint\" style=\"opacity:.8\">hint: {}</span>",
+                escape(hint)
+            );
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul></div>\n");
+    html
+}
+
+/// What is served while no build has succeeded yet.
+pub(super) const NO_SITE_YET: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>buyin: build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2rem\">\
+<h1>The site could not be built yet</h1>\n<p>Fix the errors listed below; this page \
+reloads by itself.</p>\n</body></html>\n";
+
+/// One open page's event stream, on a thread of its own until the page goes away.
+///
+/// Server-sent events through tiny_http: the status line and headers are written by
+/// hand, without `Content-Length` or chunked encoding, or browsers drop the stream.
+pub(super) fn stream_events(request: Request, state: &State) {
+    let signals = state.subscribe();
+    // Read after subscribing: a swap in between is then either in `hello` or signalled.
+    let version = state.current().version;
+    let mut writer = request.into_writer();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+         Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n\
+         retry: 1000\n\nevent: hello\ndata: {version}\n\n"
+    );
+    if send(&mut writer, &head).is_err() {
+        return;
+    }
+    loop {
+        let message = match signals.recv_timeout(KEEP_ALIVE) {
+            Ok(Signal::Reload(version)) => format!("event: reload\ndata: {version}\n\n"),
+            Ok(Signal::Css(version)) => format!("event: css\ndata: {version}\n\n"),
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        // A failed write means the tab is gone: returning drops our receiver, and the
+        // next broadcast forgets it.
+        if send(&mut writer, &message).is_err() {
+            return;
+        }
+    }
+}
+
+fn send(writer: &mut dyn Write, text: &str) -> io::Result<()> {
+    writer.write_all(text.as_bytes())?;
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injection_goes_before_the_last_body_end() {
+        let html = b"<html><body><p>x</p></BODY></html>";
+        let out = inject_before_body_end(html, "<s>");
+        assert_eq!(out, b"<html><body><p>x</p><s></BODY></html>");
+        assert_eq!(inject_before_body_end(b"<p>x</p>", "<s>"), b"<p>x</p><s>");
+        let head = inject_after_head(b"<html><head lang=x><title>t</title></head><header>", "<b>");
+        assert_eq!(
+            head,
+            b"<html><head lang=x><b><title>t</title></head><header>"
+        );
+        assert_eq!(inject_after_head(b"<header>x", "<b>"), b"<header>x");
+    }
+
+    #[test]
+    fn overlay_lists_each_error_with_its_place_and_hint() {
+        let errors = vec![
+            Diagnostic::error("content/a.md", 3, 7, "unknown field 'titel'")
+                .with_hint("did you mean 'title'?"),
+            Diagnostic::error("book.toml", 0, 0, "bad <value>"),
+        ];
+        let html = error_overlay(&errors);
+        assert!(html.contains("content/a.md:3:7: unknown field &#39;titel&#39;"));
+        assert!(html.contains("hint: did you mean &#39;title&#39;?"));
+        assert!(html.contains("book.toml:1:1: bad &lt;value&gt;"));
+        assert!(html.contains("2 errors"));
+    }
+}

@@ -1,0 +1,230 @@
+//! The rebuild side of `serve`: keeps the project in memory and the build folder in step
+//! with it, swaps the served snapshot and tells open pages after every change.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::http::url_of;
+use super::state::{Signal, Snapshot, State};
+use super::watch::Layout;
+use crate::BuildOptions;
+use crate::diag::Diagnostic;
+use crate::output::{self, Output};
+use crate::rebuild::{Project, Update};
+
+/// How many changed URLs to name after a rebuild.
+const URLS_SHOWN: usize = 8;
+
+/// Messages for the terminal.
+pub(super) struct Terminal {
+    pub(super) quiet: bool,
+}
+
+impl Terminal {
+    pub(super) fn info(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    pub(super) fn warn(&self, message: impl AsRef<str>) {
+        eprintln!("warning: {}", message.as_ref());
+    }
+}
+
+/// The rebuild side of the server: keeps the project in memory, the build folder in
+/// step with it, and tells open pages.
+pub(super) struct Session<'a> {
+    pub(super) root: &'a Path,
+    pub(super) build: &'a BuildOptions,
+    pub(super) terminal: Terminal,
+    pub(super) layout: Layout,
+    /// The last good build; `None` until one succeeds.
+    pub(super) project: Option<Project>,
+    /// The folder the last good output was written to.
+    pub(super) written: Option<PathBuf>,
+}
+
+impl Session<'_> {
+    /// Applies `touched` project paths (relative; empty for the first build), swaps the
+    /// snapshot and signals open pages; then renders what the update deferred.
+    pub(super) fn rebuild(&mut self, state: &State, touched: &BTreeSet<PathBuf>, first: bool) {
+        let started = Instant::now();
+        let touched: Vec<PathBuf> = touched.iter().cloned().collect();
+        let result = self.update(&touched);
+        let elapsed = started.elapsed().as_millis();
+        let before = state.current();
+        let (update, dir) = match result {
+            Ok(done) => done,
+            Err(diags) => return self.report_errors(state, &before, diags.sorted(), first),
+        };
+        let Some(project) = &self.project else { return };
+        let model = project.model();
+        if update.full {
+            for warning in &model.warnings {
+                self.terminal.info(warning.to_string());
+            }
+        }
+        let (pages, decks) = model.counts();
+        self.layout = Layout {
+            src: model.config.src.clone(),
+            build_dir: dir.strip_prefix(self.root).unwrap_or(&dir).to_path_buf(),
+        };
+        let output = Arc::new(model.output.clone());
+        self.write(&output, &dir, &update.changed);
+        let was_broken = !before.errors.is_empty();
+        let pending: BTreeSet<String> = update.deferred.iter().cloned().collect();
+        let version = state.swap(Some(output), Vec::new(), pending);
+        if first {
+            self.terminal.info(format!(
+                "built {pages} pages and {decks} decks in {elapsed} ms"
+            ));
+            return;
+        }
+        if update.changed.is_empty() && update.deferred.is_empty() && !was_broken {
+            self.terminal
+                .info(format!("rebuilt in {elapsed} ms: nothing changed"));
+            return;
+        }
+        let css_only = !was_broken
+            && update.deferred.is_empty()
+            && update.changed.iter().all(|p| p.ends_with(".css"));
+        let signal = if css_only {
+            Signal::Css(version)
+        } else {
+            Signal::Reload(version)
+        };
+        let pages = state.broadcast(signal);
+        let mut report = format!("rebuilt in {elapsed} ms");
+        if was_broken {
+            report.push_str(", errors fixed");
+        }
+        if !update.changed.is_empty() {
+            let urls: Vec<String> = update
+                .changed
+                .iter()
+                .take(URLS_SHOWN)
+                .map(|p| url_of(p))
+                .collect();
+            let _ = write!(report, "; changed: {}", urls.join(" "));
+            if update.changed.len() > URLS_SHOWN {
+                let _ = write!(report, " and {} more", update.changed.len() - URLS_SHOWN);
+            }
+        }
+        let _ = write!(
+            report,
+            "; {} {pages} page{}",
+            if css_only { "restyled" } else { "reloaded" },
+            if pages == 1 { "" } else { "s" }
+        );
+        self.terminal.info(report);
+        if !update.deferred.is_empty() {
+            self.finish(state, &dir, update.deferred.len());
+        }
+    }
+
+    /// Loads the project the first time (or until it first builds), else updates it;
+    /// returns the update and the build folder.
+    fn update(
+        &mut self,
+        touched: &[PathBuf],
+    ) -> Result<(Update, PathBuf), crate::diag::Diagnostics> {
+        let update = match &mut self.project {
+            Some(project) => project.update(touched)?,
+            None => {
+                let project = Project::load(self.root, self.build)?;
+                let changed = project.model().output.files.keys().cloned().collect();
+                self.project = Some(project);
+                Update {
+                    changed,
+                    deferred: Vec::new(),
+                    full: true,
+                }
+            }
+        };
+        let Some(project) = &self.project else {
+            return Err(crate::diag::Diagnostics::default());
+        };
+        let dir =
+            crate::build_dir(self.root, &project.model().config, self.build).inspect_err(|_| {
+                // The model moved on without the folder: write it whole next time.
+                self.written = None;
+            })?;
+        Ok((update, dir))
+    }
+
+    /// Renders the files the last update deferred and puts them in place.
+    fn finish(&mut self, state: &State, dir: &Path, count: usize) {
+        let Some(project) = &mut self.project else {
+            return;
+        };
+        let started = Instant::now();
+        match project.finish() {
+            Ok(changed) => {
+                let output = Arc::new(project.model().output.clone());
+                self.write(&output, dir, &changed);
+                state.settle(output);
+                self.terminal.info(format!(
+                    "  and {count} file{} that show it elsewhere in {} ms",
+                    if count == 1 { "" } else { "s" },
+                    started.elapsed().as_millis()
+                ));
+            }
+            Err(diags) => {
+                let before = state.current();
+                self.report_errors(state, &before, diags.sorted(), false);
+            }
+        }
+    }
+
+    /// Shows the errors of a failed update on the terminal and in every open page.
+    fn report_errors(
+        &self,
+        state: &State,
+        before: &Snapshot,
+        errors: Vec<Diagnostic>,
+        first: bool,
+    ) {
+        for d in &errors {
+            eprintln!("{d}");
+        }
+        let count = errors.len();
+        eprintln!(
+            "{count} error{}; {}",
+            if count == 1 { "" } else { "s" },
+            if before.output.is_some() {
+                "still serving the last good version"
+            } else {
+                "serving an error page until the site builds"
+            }
+        );
+        let unchanged = errors == before.errors;
+        let version = state.swap(before.output.clone(), errors, BTreeSet::new());
+        if !unchanged && !first {
+            state.broadcast(Signal::Reload(version));
+        }
+    }
+
+    /// Brings the build folder in line with `output`: the whole folder the first time
+    /// (or when it moved), else only the `changed` paths.
+    fn write(&mut self, output: &Output, dir: &Path, changed: &[String]) {
+        let result = if self.written.as_deref() == Some(dir) && dir.is_dir() {
+            output::write_changed(output, dir, changed)
+        } else {
+            output::publish(output, dir)
+        };
+        match result {
+            Ok(()) => self.written = Some(dir.to_path_buf()),
+            Err(e) => {
+                self.written = None;
+                self.terminal.warn(format!(
+                    "cannot write the build folder '{}' ({e}); serving from memory anyway",
+                    dir.display()
+                ));
+            }
+        }
+    }
+}
