@@ -3,8 +3,8 @@
 //! host. The site promises no third-party requests, so each one is reported.
 
 use crate::diag::Diagnostic;
-use crate::markdown::is_external;
 use crate::output::Output;
+use crate::url::is_external;
 
 /// Finds references to external resources in the built HTML and CSS.
 pub fn external_resources(output: &Output) -> Vec<Diagnostic> {

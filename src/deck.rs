@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use crate::markdown::{Block, BlockRole, escape, rebase_html};
+use crate::markdown::{Block, BlockRole, escape};
 use crate::shortcode::Call;
 use crate::site::Site;
 use crate::source::KindData;
+use crate::url::rebase_html;
 
 /// One slide.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]

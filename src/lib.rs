@@ -35,6 +35,7 @@ pub mod site;
 pub mod slug;
 pub mod source;
 pub mod theme;
+pub mod url;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -38,8 +38,9 @@ use crate::output::{Blob, Output};
 use crate::render::{Job, JobResult, Renderer, SiteEnv};
 use crate::search::SearchCache;
 use crate::shortcode::Call;
-use crate::site::{NodeKind, Page, Site, content_path};
+use crate::site::{NodeKind, Page, Site};
 use crate::source::{self, Kind, Source};
+use crate::url::content_path;
 use crate::{BuildOptions, Generated};
 
 /// A project kept in memory between edits.
@@ -487,7 +488,7 @@ fn same_front_matter(old: &Source, new: &Source) -> bool {
 /// Whether a page edited in its front matter keeps its place in the site: its URL and
 /// its kind (which picks its template and the decks it appears in).
 fn keeps_its_place(page: &Page, new: &Source) -> bool {
-    crate::site::url_for(&new.rel, new.front.slug.as_deref()) == page.url
+    crate::url::url_for(&new.rel, new.front.slug.as_deref()) == page.url
         && page.source.front.kind() == new.front.kind()
 }
 

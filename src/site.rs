@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkTarget, Rendered};
 use crate::slug::slugify;
 use crate::source::{Kind, KindData, Source};
+use crate::url::{content_path, parent_url, url_for};
 
 /// One content file in the site.
 #[derive(Debug)]
@@ -113,32 +114,6 @@ pub struct Site {
     pub position: Vec<usize>,
     /// Problems that do not fail the build.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// A content path as written in front matter or a shortcode (`./a/b.md`, `/a/b.md`),
-/// as the content folder knows it (`a/b.md`).
-pub fn content_path(path: &str) -> &str {
-    path.trim_start_matches("./").trim_start_matches('/')
-}
-
-/// The URL of a content file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`, `slug` replacing
-/// the last segment; every segment slugged.
-pub fn url_for(rel: &str, slug: Option<&str>) -> String {
-    let without_ext = rel.strip_suffix(".md").unwrap_or(rel);
-    let mut segments: Vec<String> = without_ext.split('/').map(slugify).collect();
-    if segments.last().is_some_and(|s| s == "index") {
-        segments.pop();
-    }
-    if let Some(slug) = slug {
-        let slug = slugify(slug);
-        match segments.last_mut() {
-            Some(last) => *last = slug,
-            None if !slug.is_empty() => segments.push(slug),
-            None => {}
-        }
-    }
-    segments.retain(|s| !s.is_empty());
-    segments.iter().map(|s| format!("{s}/")).collect()
 }
 
 /// Listing order: `weight` ascending, pages without one after, ties by title, then path.
@@ -680,18 +655,6 @@ fn build_nodes(
     (nodes, by_url)
 }
 
-/// `a/b/` -> `a/`, `a/` -> `""`, `""` -> none.
-pub fn parent_url(url: &str) -> Option<&str> {
-    if url.is_empty() {
-        return None;
-    }
-    let trimmed = url.trim_end_matches('/');
-    Some(match trimmed.rfind('/') {
-        Some(i) => &url[..=i],
-        None => "",
-    })
-}
-
 fn prettify(segment: &str) -> String {
     let mut chars = segment.replace('-', " ").chars().collect::<Vec<_>>();
     if let Some(first) = chars.first_mut() {
@@ -716,26 +679,4 @@ fn reading_order(nodes: &[Node]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_follow_folders_and_slugs() {
-        assert_eq!(url_for("index.md", None), "");
-        assert_eq!(url_for("argumente/index.md", None), "argumente/");
-        assert_eq!(
-            url_for("argumente/überwachung.md", None),
-            "argumente/ueberwachung/"
-        );
-        assert_eq!(
-            url_for("argumente/x.md", Some("Neuer Name")),
-            "argumente/neuer-name/"
-        );
-        assert_eq!(url_for("Praxis Fälle/a b.md", None), "praxis-faelle/a-b/");
-    }
-
-    #[test]
-    fn parents_climb_one_folder() {
-        assert_eq!(parent_url("a/b/"), Some("a/"));
-        assert_eq!(parent_url("a/"), Some(""));
-        assert_eq!(parent_url(""), None);
-    }
 }

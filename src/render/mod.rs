@@ -103,7 +103,7 @@ impl<'a> Renderer<'a> {
     /// context, never serialized a second time.
     fn base_vars(&self, url: &str) -> Vars {
         let mut vars = Vars::default();
-        vars.set("root", markdown::root_prefix(url));
+        vars.set("root", crate::url::root_prefix(url));
         vars.set("config", self.config_value.clone());
         vars.set("strings", self.strings.clone());
         vars

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::Renderer;
 use crate::diag::Diagnostic;
-use crate::markdown;
 
 /// How many children of an open navigation section are listed on every page; beyond
 /// that a link leads to the section, which keeps each page's navigation bounded.
@@ -59,7 +58,7 @@ impl Renderer<'_> {
         let (mut level, home) = self.nav_top();
         let shows_current = |level: &[usize]| current.is_some_and(|c| level.contains(&c));
         let mut key = SidebarKey {
-            root: markdown::root_prefix(url),
+            root: crate::url::root_prefix(url),
             open: Vec::new(),
             current_shown: shows_current(&level),
         };

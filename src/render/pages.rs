@@ -154,7 +154,7 @@ impl Renderer<'_> {
                     argument
                         .evidence
                         .iter()
-                        .filter_map(|path| self.site.by_rel.get(crate::site::content_path(path)))
+                        .filter_map(|path| self.site.by_rel.get(crate::url::content_path(path)))
                         .map(|&e| self.case_value(e))
                         .collect::<Vec<_>>()
                 );

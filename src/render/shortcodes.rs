@@ -63,7 +63,7 @@ impl Env for SiteEnv<'_> {
                 let path = text_arg(call, "path")?.ok_or_else(|| {
                     format!("shortcode '{name}' needs path=\"…\" (relative to the content folder)")
                 })?;
-                let clean = crate::site::content_path(path);
+                let clean = crate::url::content_path(path);
                 let &p = r
                     .site
                     .by_rel

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Renderer, pages::stage_fields};
 use crate::diag::Diagnostic;
-use crate::markdown::{self, escape};
+use crate::markdown::escape;
 use crate::search::{self, SearchDoc};
 use crate::site::{Node, NodeKind};
 use crate::source::{Kind, KindData};
@@ -168,11 +168,11 @@ impl Renderer<'_> {
 
 /// Relative links of a page rebased to the print page at the root.
 pub(super) fn rebase_print(html: &str, url: &str) -> String {
-    markdown::rebase_html(html, url, "")
+    crate::url::rebase_html(html, url, "")
 }
 
 /// Relative links of an argument made root-relative for the Q&A slide; the deck runtime
 /// prefixes them with the deck's own way to the root.
 fn rebase_qa(html: &str, url: &str) -> String {
-    markdown::rebase_html(html, url, "")
+    crate::url::rebase_html(html, url, "")
 }

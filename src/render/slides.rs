@@ -107,5 +107,5 @@ impl Renderer<'_> {
 /// Relative `href`/`src` values written for a page one folder up (a deck's slides live
 /// in `slides/` below its page).
 pub(super) fn rebase(html: &str) -> String {
-    markdown::rewrite_relative(html, |link| format!("../{link}"))
+    crate::url::rewrite_relative(html, |link| format!("../{link}"))
 }
