@@ -675,8 +675,3 @@ fn reading_order(nodes: &[Node]) -> Vec<usize> {
     }
     order
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
