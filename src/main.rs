@@ -55,6 +55,10 @@ enum Command {
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Also answer requests for this host name (repeatable); localhost, the --bind
+        /// name and IP addresses always work
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
         /// Open the site in the browser
         #[arg(long)]
         open: bool,
@@ -91,7 +95,8 @@ enum Format {
     Json,
 }
 
-/// Where messages go and how many.
+/// Where messages go and how many: the one writer to the terminal.
+#[derive(Clone, Copy)]
 struct Reporter {
     quiet: bool,
     verbose: bool,
@@ -123,6 +128,25 @@ impl Reporter {
         let errors = diags.error_count();
         eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
         ExitCode::from(1)
+    }
+}
+
+/// How `serve` speaks to the terminal.
+impl buyin::serve::Report for Reporter {
+    fn info(&self, message: &str) {
+        Reporter::info(self, message);
+    }
+
+    fn notice(&self, message: &str) {
+        eprintln!("{message}");
+    }
+
+    fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        Reporter::diagnostics(self, diagnostics);
     }
 }
 
@@ -174,17 +198,26 @@ fn main() -> ExitCode {
         Command::Serve {
             port,
             bind,
+            allow_host,
             open,
             drafts,
         } => {
             let options = buyin::serve::ServeOptions {
                 port,
                 bind,
+                allow_hosts: allow_host,
                 open,
                 build: BuildOptions { dest: None, drafts },
-                quiet: reporter.quiet,
             };
-            match buyin::serve::serve(&root, &options) {
+            // Ctrl-C and SIGTERM stop the server; without the handler they would end
+            // the process without the closing line.
+            let (stop, stopped) = std::sync::mpsc::channel();
+            if let Err(e) = ctrlc::set_handler(move || {
+                let _ = stop.send(());
+            }) {
+                eprintln!("warning: Ctrl-C will not stop cleanly ({e})");
+            }
+            match buyin::serve::serve(&root, &options, std::sync::Arc::new(reporter), stopped) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -2,23 +2,17 @@
 //! it — files with their type, folders with their slash, `404.html` for the rest — never
 //! touching the disk for a URL.
 
-use std::fmt::Write as _;
-use std::io::{self, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::Arc;
+use std::net::TcpStream;
 
-use tiny_http::{Method, Request};
+use http::StatusCode;
 
-use super::ServeError;
 use super::reload::{
     EVENTS_PATH, NO_SITE_YET, error_overlay, inject_after_head, inject_before_body_end,
-    reload_script, rfind_ignore_case, stream_events,
+    reload_script, rfind_ignore_case,
 };
+use super::server::{Request, Response};
 use super::state::{Snapshot, State};
 use crate::output::Output;
-
-/// How many ports after a taken one to try.
-const PORT_ATTEMPTS: u16 = 20;
 
 /// What a request URL asks for.
 #[derive(Debug, PartialEq)]
@@ -133,75 +127,16 @@ pub(super) fn url_of(path: &str) -> String {
     }
 }
 
-/// Writes a whole response by hand, ending with `Connection: close`.
-///
-/// tiny_http 0.12 runs each connection on a pool thread for as long as the client keeps
-/// it alive, and its pool can lose the wake-up for a connection accepted while another
-/// is being handed over; with every pool thread held by an idle keep-alive connection
-/// that request then waits forever (seen as a page that never finishes loading). Closing
-/// each connection after its response frees the threads at once. tiny_http also refuses
-/// a `Connection` header on its own responses, hence the writer.
-fn respond(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
-    let head_only = *request.method() == Method::Head;
-    let reason = match status {
-        200 => "OK",
-        302 => "Found",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        503 => "Service Unavailable",
-        _ => "",
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        let _ = write!(head, "{name}: {value}\r\n");
-    }
-    head.push_str("\r\n");
-    let mut writer = request.into_writer();
-    // A client that hung up is not our problem.
-    let _ = writer
-        .write_all(head.as_bytes())
-        .and_then(|()| {
-            if head_only {
-                Ok(())
-            } else {
-                writer.write_all(body)
-            }
-        })
-        .and_then(|()| writer.flush());
-}
-
-fn respond_text(request: Request, status: u16, text: &str) {
-    respond(
-        request,
-        status,
-        &[("Content-Type", "text/plain; charset=utf-8")],
-        text.as_bytes(),
-    );
-}
-
 /// Answers one request from the current snapshot.
-pub(super) fn handle(request: Request, state: &Arc<State>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        respond(
-            request,
-            405,
-            &[
-                ("Allow", "GET, HEAD"),
-                ("Content-Type", "text/plain; charset=utf-8"),
-            ],
-            b"only GET and HEAD are served\n",
-        );
-        return;
-    }
+pub(super) fn handle(request: Request, state: &State) {
+    let Request {
+        head_only,
+        target,
+        stream,
+    } = request;
     let mut snapshot = state.current();
     if let Target::File(key) = resolve(
-        request.url(),
+        &target,
         snapshot.output.as_deref().unwrap_or(&Output::default()),
     ) {
         if snapshot.pending.contains(&key) {
@@ -210,45 +145,54 @@ pub(super) fn handle(request: Request, state: &Arc<State>) {
     }
     let empty = Output::default();
     let output = snapshot.output.as_deref().unwrap_or(&empty);
-    match resolve(request.url(), output) {
-        Target::Events => {
-            let state = Arc::clone(state);
-            let spawned = std::thread::Builder::new()
-                .name("buyin-sse".into())
-                .spawn(move || stream_events(request, &state));
-            if let Err(e) = spawned {
-                eprintln!("warning: cannot open a live-reload stream ({e})");
-            }
-        }
+    let page = match resolve(&target, output) {
+        Target::Events => return state.subscribe(stream),
         Target::File(key) => match output.read(&key) {
-            Some(Ok(bytes)) => serve_file(request, 200, &key, bytes, &snapshot),
-            _ => not_found(request, output, &snapshot),
+            Some(Ok(bytes)) => serve_file(StatusCode::OK, &key, bytes, &snapshot),
+            _ => not_found(output, &snapshot),
         },
         // The location is the request's own path (its bytes came on the request line,
         // so no line breaks); anything but plain ASCII is refused rather than echoed.
         Target::Redirect(location) if location.bytes().all(|b| b.is_ascii_graphic()) => {
-            respond(
-                request,
-                302,
-                &[
-                    ("Location", &location),
-                    ("Content-Type", "text/plain; charset=utf-8"),
-                ],
-                format!("see {location}\n").as_bytes(),
-            );
+            let body = format!("see {location}\n");
+            return Response::text(StatusCode::FOUND, &body)
+                .with("Location", location.clone())
+                .send(stream, head_only);
         }
-        Target::Redirect(_) => respond_text(request, 400, "bad request\n"),
-        Target::NotFound => not_found(request, output, &snapshot),
-        Target::BadRequest => respond_text(request, 400, "bad request\n"),
-        Target::Forbidden => respond_text(request, 403, "forbidden: outside the site\n"),
+        Target::Redirect(_) | Target::BadRequest => {
+            Page::text(StatusCode::BAD_REQUEST, "bad request\n")
+        }
+        Target::NotFound => not_found(output, &snapshot),
+        Target::Forbidden => Page::text(StatusCode::FORBIDDEN, "forbidden: outside the site\n"),
+    };
+    page.send(stream, head_only);
+}
+
+/// An answer with a body of its own.
+struct Page {
+    status: StatusCode,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+impl Page {
+    fn text(status: StatusCode, text: &str) -> Self {
+        Page {
+            status,
+            content_type: "text/plain; charset=utf-8".into(),
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn send(self, stream: TcpStream, head_only: bool) {
+        Response::new(self.status, &self.content_type, &self.body).send(stream, head_only);
     }
 }
 
-fn not_found(request: Request, output: &Output, snapshot: &Snapshot) {
+fn not_found(output: &Output, snapshot: &Snapshot) -> Page {
     if snapshot.output.is_none() {
         return serve_file(
-            request,
-            503,
+            StatusCode::SERVICE_UNAVAILABLE,
             "index.html",
             NO_SITE_YET.as_bytes().to_vec(),
             snapshot,
@@ -262,17 +206,17 @@ fn not_found(request: Request, output: &Output, snapshot: &Snapshot) {
             } else {
                 inject_after_head(&page, "<base href=\"/\">")
             };
-            serve_file(request, 404, "404.html", page, snapshot);
+            serve_file(StatusCode::NOT_FOUND, "404.html", page, snapshot)
         }
-        _ => respond_text(request, 404, "not found\n"),
+        _ => Page::text(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
-/// Sends a file; HTML pages get the live-reload script and, while the build is broken,
-/// the error overlay. The build folder on disk never sees either.
-fn serve_file(request: Request, status: u16, key: &str, bytes: Vec<u8>, snapshot: &Snapshot) {
-    let kind = content_type(key);
-    let body = if kind.starts_with("text/html") {
+/// A file as served; HTML pages get the live-reload script and, while the build is
+/// broken, the error overlay. The build folder on disk never sees either.
+fn serve_file(status: StatusCode, key: &str, bytes: Vec<u8>, snapshot: &Snapshot) -> Page {
+    let content_type = content_type(key);
+    let body = if content_type.starts_with("text/html") {
         let mut snippet = String::new();
         if !snapshot.errors.is_empty() {
             snippet.push_str(&error_overlay(&snapshot.errors));
@@ -282,37 +226,11 @@ fn serve_file(request: Request, status: u16, key: &str, bytes: Vec<u8>, snapshot
     } else {
         bytes
     };
-    respond(request, status, &[("Content-Type", &kind)], &body);
-}
-
-/// Binds `host:port`, or the next free port when it is taken (port 0: any free port).
-pub(super) fn bind(host: &str, port: u16) -> Result<TcpListener, ServeError> {
-    let ip: IpAddr = (host, 0)
-        .to_socket_addrs()
-        .map_err(|e| ServeError::usage(format!("cannot listen on '{host}' ({e})")))?
-        .map(|a| a.ip())
-        .next()
-        .ok_or_else(|| ServeError::usage(format!("cannot listen on '{host}' (no address)")))?;
-    if port == 0 {
-        return TcpListener::bind((ip, 0))
-            .map_err(|e| ServeError::failed(format!("cannot listen on {ip} ({e})")));
+    Page {
+        status,
+        content_type,
+        body,
     }
-    let last = port.saturating_add(PORT_ATTEMPTS);
-    for candidate in port..=last {
-        match TcpListener::bind(SocketAddr::new(ip, candidate)) {
-            Ok(listener) => return Ok(listener),
-            Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
-            Err(e) => {
-                return Err(ServeError::failed(format!(
-                    "cannot listen on {} ({e})",
-                    SocketAddr::new(ip, candidate)
-                )));
-            }
-        }
-    }
-    Err(ServeError::failed(format!(
-        "cannot listen on {ip}: ports {port} to {last} are all taken"
-    )))
 }
 
 #[cfg(test)]

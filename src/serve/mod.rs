@@ -1,6 +1,6 @@
 //! `buyin serve`: the author's preview — build, serve from memory, watch, reload.
 //!
-//! The last good [`Output`] stays in memory and every request is answered from it. A URL
+//! The last good [`crate::output::Output`] stays in memory and every request is answered from it. A URL
 //! is only ever a key into that map, never joined onto a folder on disk, so no `..`, no
 //! encoded separator and no symlink in the build folder can lead outside the site: files
 //! copied from `static/` are read from the project path the build recorded, and the
@@ -11,21 +11,29 @@
 //! - the watcher ([`watch`]: notify + notify-debouncer-full) batches events for ~20 ms;
 //! - [`classify`] turns each changed path into a [`Change`], dropping editor temp files
 //!   and the build folder;
-//! - the rebuild loop hands the paths to [`Project::update`], which re-renders only what
+//! - the rebuild loop hands the paths to [`crate::rebuild::Project::update`], which re-renders only what
 //!   the change touches, writes the changed files into the build folder and swaps the
 //!   served snapshot;
 //! - every open page holds a server-sent-events stream on `/__buyin/events` and reloads
 //!   (or only swaps its stylesheets) when told. A broken build keeps the last good site
 //!   and adds an overlay listing the errors to every served HTML page;
 //! - files that show the edited page elsewhere (decks, print page, search index) are
-//!   rendered right after the reload signal ([`Project::finish`]); a request for one of
+//!   rendered right after the reload signal ([`crate::rebuild::Project::finish`]); a request for one of
 //!   them waits until it is current, so a page never sees a stale one.
 //!
-//! `serve` is the one interactive command, so it reports progress on the terminal
-//! itself (stderr, respecting `quiet`) instead of returning diagnostics to `main.rs`.
+//! The files: [`server`] accepts connections and checks request heads on a fixed pool
+//! of workers ([`host`] decides which `Host` names are answered), [`http`] maps a URL
+//! onto the output, [`reload`] holds the live-reload streams and the overlay, [`state`]
+//! the snapshot they all read, [`watch`] the watcher and the change classifier, and
+//! [`session`] the rebuild loop around [`crate::rebuild::Project`].
+//!
+//! Like the rest of the library, `serve` never prints: it says what happens through
+//! [`Report`], which the command line implements.
 
+mod host;
 mod http;
 mod reload;
+mod server;
 mod session;
 mod state;
 mod watch;
@@ -36,30 +44,40 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
-
-use tiny_http::Server;
+use std::sync::mpsc::{self, Receiver};
 
 use crate::BuildOptions;
-use http::{bind, handle};
-use session::{Session, Terminal};
+use crate::diag::Diagnostic;
+use host::HostPolicy;
+use session::Session;
 use state::State;
 use watch::{Message, Watcher};
 
-/// Request workers; a slow client holds one of them at most, SSE streams none.
-const WORKERS: usize = 8;
-/// How often to nudge tiny_http's connection pool (see `serve`).
-const POOL_WAKE: Duration = Duration::from_secs(1);
-
 /// Settings of the preview server.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
+    /// The first port to try; the next free one is taken when it is busy (0: any).
     pub port: u16,
+    /// The address to listen on (`127.0.0.1`, `0.0.0.0`, a name).
     pub bind: String,
+    /// Host names to answer besides `localhost`, the `bind` name and IP addresses.
+    pub allow_hosts: Vec<String>,
+    /// Open the site in the browser once it is served.
     pub open: bool,
     pub build: BuildOptions,
-    pub quiet: bool,
+}
+
+/// Where `serve` says what it does. The command line implements it; it is the one
+/// place that writes to the terminal.
+pub trait Report: Send + Sync {
+    /// Progress (a build, a changed file, a rebuild); `--quiet` may hide it.
+    fn info(&self, message: &str);
+    /// A line always shown: the address served, the summary of a failed build.
+    fn notice(&self, message: &str);
+    /// Something went wrong but serving goes on.
+    fn warn(&self, message: &str);
+    /// Diagnostics of a build: errors always shown, warnings as `info`.
+    fn diagnostics(&self, diagnostics: &[Diagnostic]);
 }
 
 /// Why the server could not start or had to stop.
@@ -96,7 +114,7 @@ impl std::fmt::Display for ServeError {
     }
 }
 
-fn open_browser(url: &str, terminal: &Terminal) {
+fn open_browser(url: &str, report: Arc<dyn Report>) {
     let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
@@ -112,128 +130,122 @@ fn open_browser(url: &str, terminal: &Terminal) {
         .stderr(std::process::Stdio::null());
     match command.spawn() {
         Ok(mut child) => {
-            let quiet = terminal.quiet;
             std::thread::spawn(move || {
                 if let Ok(status) = child.wait() {
                     if !status.success() {
-                        Terminal { quiet }
-                            .warn(format!("could not open a browser ({program} {status})"));
+                        report.warn(&format!("could not open a browser ({program} {status})"));
                     }
                 }
             });
         }
-        Err(e) => terminal.warn(format!("could not open a browser ({program}: {e})")),
+        Err(e) => report.warn(&format!("could not open a browser ({program}: {e})")),
     }
 }
 
-/// Builds, serves and watches until interrupted.
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
-    let terminal = Terminal {
-        quiet: options.quiet,
-    };
-    let listener = bind(&options.bind, options.port)?;
+/// What the calling thread waits for.
+enum Control {
+    /// The first build is done (or failed): start answering.
+    Ready,
+    /// Asked to stop.
+    Stop,
+}
+
+/// Builds, serves and watches until a message arrives on `stop` (or its sender is
+/// dropped). Returns at once then, even in the middle of a rebuild: the build folder
+/// only ever receives whole files.
+pub fn serve(
+    root: &Path,
+    options: &ServeOptions,
+    report: Arc<dyn Report>,
+    stop: Receiver<()>,
+) -> Result<(), ServeError> {
+    let listener = server::bind(&options.bind, options.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| ServeError::failed(format!("cannot listen ({e})")))?;
     if options.port != 0 && address.port() != options.port {
-        terminal.info(format!(
+        report.info(&format!(
             "port {} is taken, using {}",
             options.port,
             address.port()
         ));
     }
     if !address.ip().is_loopback() {
-        terminal.warn(format!(
+        report.warn(&format!(
             "listening on {} makes the preview reachable from other machines; \
              use --bind 127.0.0.1 to keep it private",
             address.ip()
         ));
     }
-    let server = Arc::new(
-        Server::from_listener(listener, None)
-            .map_err(|e| ServeError::failed(format!("cannot start the server ({e})")))?,
-    );
 
+    let (control_tx, control) = mpsc::channel();
+    let stopper = control_tx.clone();
+    spawn("buyin-stop", move || {
+        let _ = stop.recv();
+        let _ = stopper.send(Control::Stop);
+    })?;
+
+    let mut session = Session::new(root, options.build.clone(), Arc::clone(&report));
     let (tx, rx) = mpsc::channel();
-    let stop = tx.clone();
-    if let Err(e) = ctrlc::set_handler(move || {
-        let _ = stop.send(Message::Stop);
-    }) {
-        terminal.warn(format!("Ctrl-C will not stop cleanly ({e})"));
-    }
-
-    let mut session = Session {
-        root,
-        build: &options.build,
-        terminal,
-        layout: crate::config::load(root)
-            .ok()
-            .map(|config| Layout {
-                build_dir: options
-                    .build
-                    .dest
-                    .clone()
-                    .unwrap_or(config.build_dir.clone()),
-                src: config.src,
-            })
-            .unwrap_or_default(),
-        project: None,
-        written: None,
-    };
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::start(root, &session.layout, tx)?;
-    let state = Arc::new(State::new());
-    session.rebuild(&state, &BTreeSet::new(), true);
-    watcher.refresh(&session.layout, &[]);
-
-    for i in 0..WORKERS {
-        let server = Arc::clone(&server);
+    let state = Arc::new(
+        State::new().map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?,
+    );
+    {
         let state = Arc::clone(&state);
-        std::thread::Builder::new()
-            .name(format!("buyin-http-{i}"))
-            .spawn(move || {
-                loop {
-                    match server.recv() {
-                        Ok(request) => handle(request, &state),
-                        // Accept errors concern one connection; keep serving.
-                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                    }
-                }
-            })
-            .map_err(|e| ServeError::failed(format!("cannot start a worker ({e})")))?;
+        spawn("buyin-rebuild", move || {
+            session.rebuild(&state, &BTreeSet::new(), true);
+            watcher.refresh(&session.layout, &[]);
+            let _ = control_tx.send(Control::Ready);
+            watch_and_rebuild(&mut session, &mut watcher, &rx, &state);
+        })?;
     }
+    if let Ok(Control::Ready) = control.recv() {
+        let handler_state = Arc::clone(&state);
+        server::start(
+            listener,
+            HostPolicy::new(&options.bind, &options.allow_hosts),
+            move |request| http::handle(request, &handler_state),
+        )?;
+        let shown = if address.ip().is_unspecified() {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port())
+        } else {
+            address
+        };
+        let url = format!("http://{shown}/");
+        report.notice(&format!("serving {url} (Ctrl-C to stop)"));
+        if options.open {
+            open_browser(&url, Arc::clone(&report));
+        }
+        while let Ok(Control::Ready) = control.recv() {}
+    }
+    report.info("stopped serving");
+    Ok(())
+}
 
-    let shown = if address.ip().is_unspecified() {
-        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port())
-    } else {
-        address
-    };
-    // Event streams hold a tiny_http pool thread for as long as their tab is open, so
-    // its lost wake-up (see `respond`) can still strand a connection. Any new connection
-    // makes the pool look at its queue again: one every second bounds the wait.
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), ServeError> {
     std::thread::Builder::new()
-        .name("buyin-pool-wake".into())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(POOL_WAKE);
-                let _ = std::net::TcpStream::connect_timeout(&shown, POOL_WAKE);
-            }
-        })
-        .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?;
-    let url = format!("http://{shown}/");
-    eprintln!("serving {url} (Ctrl-C to stop)");
-    if options.open {
-        open_browser(&url, &session.terminal);
-    }
+        .name(name.into())
+        .spawn(work)
+        .map(drop)
+        .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))
+}
 
-    'serve: while let Ok(message) = rx.recv() {
+/// The rebuild loop: one rebuild for each burst of changes, until the watcher stops.
+fn watch_and_rebuild(
+    session: &mut Session,
+    watcher: &mut Watcher,
+    rx: &Receiver<Message>,
+    state: &State,
+) {
+    while let Ok(message) = rx.recv() {
         let mut touched = BTreeSet::new();
         let mut rescan = false;
         let mut next = Some(message);
         // Take whatever else arrived meanwhile: one rebuild for a burst of saves.
         while let Some(message) = next.take().or_else(|| rx.try_recv().ok()) {
             match message {
-                Message::Stop => break 'serve,
                 Message::Rescan => rescan = true,
                 Message::Paths(paths) => touched.extend(paths),
             }
@@ -248,7 +260,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         }
         if let Some(first) = relevant.first() {
             let more = relevant.len() - 1;
-            session.terminal.info(format!(
+            session.report.info(&format!(
                 "changed: {}{}",
                 first.display(),
                 if more > 0 {
@@ -260,13 +272,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         }
         let changed_folders: Vec<PathBuf> = touched.iter().cloned().collect();
         if rescan {
-            if let Some(project) = &mut session.project {
-                project.invalidate();
-            }
+            session.invalidate();
         }
-        session.rebuild(&state, &relevant, false);
+        session.rebuild(state, &relevant, false);
         watcher.refresh(&session.layout, &changed_folders);
     }
-    session.terminal.info("stopped serving");
-    Ok(())
 }

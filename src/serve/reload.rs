@@ -3,12 +3,16 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::sync::mpsc::RecvTimeoutError;
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use tiny_http::Request;
+use http::StatusCode;
 
-use super::state::{Signal, State};
+use super::server::Response;
+use super::state::Signal;
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
 
@@ -147,41 +151,74 @@ pub(super) const NO_SITE_YET: &str = "<!doctype html>\n<html lang=\"en\"><head><
 <h1>The site could not be built yet</h1>\n<p>Fix the errors listed below; this page \
 reloads by itself.</p>\n</body></html>\n";
 
-/// One open page's event stream, on a thread of its own until the page goes away.
-///
-/// Server-sent events through tiny_http: the status line and headers are written by
-/// hand, without `Content-Length` or chunked encoding, or browsers drop the stream.
-pub(super) fn stream_events(request: Request, state: &State) {
-    let signals = state.subscribe();
-    // Read after subscribing: a swap in between is then either in `hello` or signalled.
-    let version = state.current().version;
-    let mut writer = request.into_writer();
-    let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-         Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n\
-         retry: 1000\n\nevent: hello\ndata: {version}\n\n"
-    );
-    if send(&mut writer, &head).is_err() {
-        return;
-    }
+/// Most live-reload streams at once; one more is refused with 503 (its page still
+/// works, it only has to be reloaded by hand).
+pub(super) const MAX_STREAMS: usize = 256;
+
+/// What reaches the broadcaster.
+pub(super) enum Note {
+    /// A new stream, and the site version at the moment it subscribed.
+    Join(TcpStream, u64),
+    Signal(Signal),
+}
+
+/// Starts the one thread that holds every open page's event stream and tells them all;
+/// `open` follows how many there are.
+pub(super) fn start_broadcaster(open: Arc<AtomicUsize>) -> io::Result<Sender<Note>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("buyin-reload".into())
+        .spawn(move || broadcast(&rx, &open))?;
+    Ok(tx)
+}
+
+/// Server-sent events: the status line and headers go out without `Content-Length` or
+/// chunked encoding, or browsers drop the stream. The sockets do not block: an event
+/// is a few bytes, so a stream whose buffer is full belongs to a page that stopped
+/// reading, and is dropped rather than allowed to stall the others.
+fn broadcast(notes: &Receiver<Note>, open: &AtomicUsize) {
+    let mut streams: Vec<TcpStream> = Vec::new();
     loop {
-        let message = match signals.recv_timeout(KEEP_ALIVE) {
-            Ok(Signal::Reload(version)) => format!("event: reload\ndata: {version}\n\n"),
-            Ok(Signal::Css(version)) => format!("event: css\ndata: {version}\n\n"),
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+        match notes.recv_timeout(KEEP_ALIVE) {
+            Ok(Note::Join(stream, version)) => {
+                if streams.len() >= MAX_STREAMS {
+                    Response::text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "too many live-reload streams open; reload this page by hand\n",
+                    )
+                    .send(stream, false);
+                    continue;
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
+                     Cache-Control: no-store\r\nConnection: keep-alive\r\n\
+                     X-Accel-Buffering: no\r\n\r\nretry: 1000\n\nevent: hello\ndata: {version}\n\n"
+                );
+                let mut stream = stream;
+                if stream.set_nonblocking(true).is_ok() && send(&mut stream, &head) {
+                    streams.push(stream);
+                }
+            }
+            Ok(Note::Signal(signal)) => {
+                let message = match signal {
+                    Signal::Reload(version) => format!("event: reload\ndata: {version}\n\n"),
+                    Signal::Css(version) => format!("event: css\ndata: {version}\n\n"),
+                };
+                streams.retain_mut(|stream| send(stream, &message));
+            }
+            // A failed write means the tab is gone: forget it.
+            Err(RecvTimeoutError::Timeout) => {
+                streams.retain_mut(|stream| send(stream, ": keep-alive\n\n"));
+            }
             Err(RecvTimeoutError::Disconnected) => return,
-        };
-        // A failed write means the tab is gone: returning drops our receiver, and the
-        // next broadcast forgets it.
-        if send(&mut writer, &message).is_err() {
-            return;
         }
+        open.store(streams.len(), Ordering::Relaxed);
     }
 }
 
-fn send(writer: &mut dyn Write, text: &str) -> io::Result<()> {
-    writer.write_all(text.as_bytes())?;
-    writer.flush()
+/// Writes the whole `text` or reports the stream as gone.
+fn send(stream: &mut TcpStream, text: &str) -> bool {
+    matches!(stream.write(text.as_bytes()), Ok(n) if n == text.len())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::Report;
 use super::http::url_of;
 use super::state::{Signal, Snapshot, State};
 use super::watch::Layout;
@@ -18,37 +19,47 @@ use crate::rebuild::{Project, Update};
 /// How many changed URLs to name after a rebuild.
 const URLS_SHOWN: usize = 8;
 
-/// Messages for the terminal.
-pub(super) struct Terminal {
-    pub(super) quiet: bool,
+/// The rebuild side of the server: keeps the project in memory, the build folder in
+/// step with it, and tells open pages.
+pub(super) struct Session {
+    root: PathBuf,
+    build: BuildOptions,
+    pub(super) report: Arc<dyn Report>,
+    pub(super) layout: Layout,
+    /// The last good build; `None` until one succeeds.
+    project: Option<Project>,
+    /// The folder the last good output was written to.
+    written: Option<PathBuf>,
 }
 
-impl Terminal {
-    pub(super) fn info(&self, message: impl AsRef<str>) {
-        if !self.quiet {
-            eprintln!("{}", message.as_ref());
+impl Session {
+    /// A session that has built nothing yet; its layout comes from `book.toml` (or the
+    /// defaults when that does not load), so the watcher can start before the build.
+    pub(super) fn new(root: &Path, build: BuildOptions, report: Arc<dyn Report>) -> Self {
+        let layout = crate::config::load(root)
+            .ok()
+            .map(|config| Layout {
+                build_dir: build.dest.clone().unwrap_or(config.build_dir.clone()),
+                src: config.src,
+            })
+            .unwrap_or_default();
+        Session {
+            root: root.to_path_buf(),
+            build,
+            report,
+            layout,
+            project: None,
+            written: None,
         }
     }
 
-    pub(super) fn warn(&self, message: impl AsRef<str>) {
-        eprintln!("warning: {}", message.as_ref());
+    /// Forgets what the project knows of its files: the watcher lost track of them.
+    pub(super) fn invalidate(&mut self) {
+        if let Some(project) = &mut self.project {
+            project.invalidate();
+        }
     }
-}
 
-/// The rebuild side of the server: keeps the project in memory, the build folder in
-/// step with it, and tells open pages.
-pub(super) struct Session<'a> {
-    pub(super) root: &'a Path,
-    pub(super) build: &'a BuildOptions,
-    pub(super) terminal: Terminal,
-    pub(super) layout: Layout,
-    /// The last good build; `None` until one succeeds.
-    pub(super) project: Option<Project>,
-    /// The folder the last good output was written to.
-    pub(super) written: Option<PathBuf>,
-}
-
-impl Session<'_> {
     /// Applies `touched` project paths (relative; empty for the first build), swaps the
     /// snapshot and signals open pages; then renders what the update deferred.
     pub(super) fn rebuild(&mut self, state: &State, touched: &BTreeSet<PathBuf>, first: bool) {
@@ -64,14 +75,12 @@ impl Session<'_> {
         let Some(project) = &self.project else { return };
         let model = project.model();
         if update.full {
-            for warning in &model.warnings {
-                self.terminal.info(warning.to_string());
-            }
+            self.report.diagnostics(&model.warnings);
         }
         let (pages, decks) = model.counts();
         self.layout = Layout {
             src: model.config.src.clone(),
-            build_dir: dir.strip_prefix(self.root).unwrap_or(&dir).to_path_buf(),
+            build_dir: dir.strip_prefix(&self.root).unwrap_or(&dir).to_path_buf(),
         };
         let output = Arc::new(model.output.clone());
         self.write(&output, &dir, &update.changed);
@@ -79,14 +88,14 @@ impl Session<'_> {
         let pending: BTreeSet<String> = update.deferred.iter().cloned().collect();
         let version = state.swap(Some(output), Vec::new(), pending);
         if first {
-            self.terminal.info(format!(
+            self.report.info(&format!(
                 "built {pages} pages and {decks} decks in {elapsed} ms"
             ));
             return;
         }
         if update.changed.is_empty() && update.deferred.is_empty() && !was_broken {
-            self.terminal
-                .info(format!("rebuilt in {elapsed} ms: nothing changed"));
+            self.report
+                .info(&format!("rebuilt in {elapsed} ms: nothing changed"));
             return;
         }
         let css_only = !was_broken
@@ -120,7 +129,7 @@ impl Session<'_> {
             if css_only { "restyled" } else { "reloaded" },
             if pages == 1 { "" } else { "s" }
         );
-        self.terminal.info(report);
+        self.report.info(&report);
         if !update.deferred.is_empty() {
             self.finish(state, &dir, update.deferred.len());
         }
@@ -135,7 +144,7 @@ impl Session<'_> {
         let update = match &mut self.project {
             Some(project) => project.update(touched)?,
             None => {
-                let project = Project::load(self.root, self.build)?;
+                let project = Project::load(&self.root, &self.build)?;
                 let changed = project.model().output.files.keys().cloned().collect();
                 self.project = Some(project);
                 Update {
@@ -148,11 +157,12 @@ impl Session<'_> {
         let Some(project) = &self.project else {
             return Err(crate::diag::Diagnostics::default());
         };
-        let dir =
-            crate::build_dir(self.root, &project.model().config, self.build).inspect_err(|_| {
+        let dir = crate::build_dir(&self.root, &project.model().config, &self.build).inspect_err(
+            |_| {
                 // The model moved on without the folder: write it whole next time.
                 self.written = None;
-            })?;
+            },
+        )?;
         Ok((update, dir))
     }
 
@@ -167,7 +177,7 @@ impl Session<'_> {
                 let output = Arc::new(project.model().output.clone());
                 self.write(&output, dir, &changed);
                 state.settle(output);
-                self.terminal.info(format!(
+                self.report.info(&format!(
                     "  and {count} file{} that show it elsewhere in {} ms",
                     if count == 1 { "" } else { "s" },
                     started.elapsed().as_millis()
@@ -188,11 +198,9 @@ impl Session<'_> {
         errors: Vec<Diagnostic>,
         first: bool,
     ) {
-        for d in &errors {
-            eprintln!("{d}");
-        }
+        self.report.diagnostics(&errors);
         let count = errors.len();
-        eprintln!(
+        self.report.notice(&format!(
             "{count} error{}; {}",
             if count == 1 { "" } else { "s" },
             if before.output.is_some() {
@@ -200,7 +208,7 @@ impl Session<'_> {
             } else {
                 "serving an error page until the site builds"
             }
-        );
+        ));
         let unchanged = errors == before.errors;
         let version = state.swap(before.output.clone(), errors, BTreeSet::new());
         if !unchanged && !first {
@@ -220,7 +228,7 @@ impl Session<'_> {
             Ok(()) => self.written = Some(dir.to_path_buf()),
             Err(e) => {
                 self.written = None;
-                self.terminal.warn(format!(
+                self.report.warn(&format!(
                     "cannot write the build folder '{}' ({e}); serving from memory anyway",
                     dir.display()
                 ));

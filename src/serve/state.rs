@@ -2,9 +2,14 @@
 //! of the latest build, swapped whole after every rebuild, and the open pages to signal.
 
 use std::collections::BTreeSet;
-use std::sync::mpsc::{self, Sender};
+use std::io;
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
+
+use super::reload::{self, Note};
 
 use crate::diag::Diagnostic;
 use crate::output::Output;
@@ -34,30 +39,36 @@ pub(super) enum Signal {
 /// State shared by the request workers, the SSE streams and the rebuild loop.
 pub(super) struct State {
     snapshot: RwLock<Arc<Snapshot>>,
-    clients: Mutex<Vec<Sender<Signal>>>,
+    /// The broadcaster holding the open pages' event streams.
+    streams: Sender<Note>,
+    /// How many streams the broadcaster holds.
+    open: Arc<AtomicUsize>,
     /// Held while the snapshot changes; `settled` wakes requests waiting for a file.
     gate: Mutex<()>,
     settled: Condvar,
 }
 
 impl State {
-    pub(super) fn new() -> Self {
+    /// Starts the broadcaster too.
+    pub(super) fn new() -> io::Result<Self> {
         // Distinct across restarts, so pages of an earlier run reload on reconnect.
         let version = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(1);
-        State {
+        let open = Arc::new(AtomicUsize::new(0));
+        Ok(State {
             snapshot: RwLock::new(Arc::new(Snapshot {
                 output: None,
                 errors: Vec::new(),
                 version,
                 pending: BTreeSet::new(),
             })),
-            clients: Mutex::new(Vec::new()),
+            streams: reload::start_broadcaster(Arc::clone(&open))?,
+            open,
             gate: Mutex::new(()),
             settled: Condvar::new(),
-        }
+        })
     }
 
     pub(super) fn current(&self) -> Arc<Snapshot> {
@@ -125,19 +136,19 @@ impl State {
         }
     }
 
-    /// Sends `signal` to every open stream, forgetting streams that have ended.
+    /// Sends `signal` to every open page; returns how many there are.
     pub(super) fn broadcast(&self, signal: Signal) -> usize {
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
-        clients.retain(|client| client.send(signal).is_ok());
-        clients.len()
+        let _ = self.streams.send(Note::Signal(signal));
+        self.open.load(Ordering::Relaxed)
     }
 
-    pub(super) fn subscribe(&self) -> mpsc::Receiver<Signal> {
-        let (tx, rx) = mpsc::channel();
-        self.clients
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(tx);
-        rx
+    /// Hands a page's event stream to the broadcaster, with the version it greets the
+    /// page with. Under the gate, so that a swap happens either before the greeting
+    /// (which then names it) or after (and its signal follows the greeting).
+    pub(super) fn subscribe(&self, stream: TcpStream) {
+        let _gate = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = self
+            .streams
+            .send(Note::Join(stream, self.current().version));
     }
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use super::ServeError;
 use crate::config::CONFIG_FILE;
@@ -125,8 +125,6 @@ pub(super) enum Message {
     Paths(Vec<PathBuf>),
     /// The watcher lost track (queue overflow, errors): rebuild everything.
     Rescan,
-    /// Ctrl-C or SIGTERM.
-    Stop,
 }
 
 /// The project folders under watch; the root itself is watched flat for `book.toml`
@@ -167,8 +165,18 @@ impl Watcher {
             };
             let _ = tx.send(message);
         };
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), handler)
-            .map_err(|e| ServeError::failed(format!("cannot watch for changes ({e})")))?;
+        // A link in `static/` may point anywhere, even at a folder that this very
+        // process writes its log into: following it would rebuild forever. The build
+        // decides what a link means; the watcher stays inside the project.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut debouncer = new_debouncer_opt(
+            DEBOUNCE,
+            Some(DEBOUNCE / 4),
+            handler,
+            RecommendedCache::new(),
+            config,
+        )
+        .map_err(|e| ServeError::failed(format!("cannot watch for changes ({e})")))?;
         // Editors that save by writing a new file and renaming it over the old one
         // replace the inode, so folders are watched, never single files.
         debouncer
