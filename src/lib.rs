@@ -13,9 +13,13 @@
 //! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]
 //! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
 //!
-//! `serve` keeps the result ([`rebuild::Project`]): an edit to a page re-renders that
-//! page and the files that show it, a structural change runs stages 1–7 again, and
-//! only changed files reach the build folder.
+//! [`serve`] keeps the result in memory: an edit to a page re-renders that page and the
+//! files that show it, a structural change runs stages 1–7 again, and only changed files
+//! reach the build folder. `serve` depends on the pipeline, never the other way round.
+//!
+//! The library never prints and never exits: builds return diagnostics, `serve` speaks
+//! through [`serve::Report`], and the command line (`main.rs`) is the one place that
+//! writes to the terminal.
 
 pub mod audit;
 pub mod chart;
@@ -25,7 +29,6 @@ pub mod destination;
 pub mod diag;
 pub mod markdown;
 pub mod output;
-pub mod rebuild;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use buyin::BuildOptions;
 use buyin::output::Blob;
-use buyin::rebuild::{Project, Update};
+use buyin::serve::{Project, Update};
 use common::Project as TempProject;
 
 /// Loads the project in `dir`.

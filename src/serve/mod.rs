@@ -11,33 +11,37 @@
 //! - the watcher ([`watch`]: notify + notify-debouncer-full) batches events for ~20 ms;
 //! - [`classify`] turns each changed path into a [`Change`], dropping editor temp files
 //!   and the build folder;
-//! - the rebuild loop hands the paths to [`crate::rebuild::Project::update`], which re-renders only what
+//! - the rebuild loop hands the paths to [`Project::update`], which re-renders only what
 //!   the change touches, writes the changed files into the build folder and swaps the
 //!   served snapshot;
 //! - every open page holds a server-sent-events stream on `/__buyin/events` and reloads
 //!   (or only swaps its stylesheets) when told. A broken build keeps the last good site
 //!   and adds an overlay listing the errors to every served HTML page;
 //! - files that show the edited page elsewhere (decks, print page, search index) are
-//!   rendered right after the reload signal ([`crate::rebuild::Project::finish`]); a request for one of
+//!   rendered right after the reload signal ([`Project::finish`]); a request for one of
 //!   them waits until it is current, so a page never sees a stale one.
 //!
 //! The files: [`server`] accepts connections and checks request heads on a fixed pool
 //! of workers ([`host`] decides which `Host` names are answered), [`http`] maps a URL
 //! onto the output, [`reload`] holds the live-reload streams and the overlay, [`state`]
 //! the snapshot they all read, [`watch`] the watcher and the change classifier, and
-//! [`session`] the rebuild loop around [`crate::rebuild::Project`].
+//! [`session`] the rebuild loop around [`Project`], which keeps the model in memory
+//! ([`project`]) and re-renders what an edit reaches ([`reach`]).
 //!
 //! Like the rest of the library, `serve` never prints: it says what happens through
 //! [`Report`], which the command line implements.
 
 mod host;
 mod http;
+mod project;
+mod reach;
 mod reload;
 mod server;
 mod session;
 mod state;
 mod watch;
 
+pub use project::{Project, Update};
 pub use watch::{Change, Layout, classify, is_temp_file};
 
 use std::collections::BTreeSet;

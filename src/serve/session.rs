@@ -14,7 +14,7 @@ use super::watch::Layout;
 use crate::BuildOptions;
 use crate::diag::Diagnostic;
 use crate::output::{self, Output};
-use crate::rebuild::{Project, Update};
+use super::project::{Project, Update};
 
 /// How many changed URLs to name after a rebuild.
 const URLS_SHOWN: usize = 8;
