@@ -32,6 +32,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::reach::{
+    affected_jobs, keeps_its_place, linking_pages, listing_jobs, navigation_changes,
+    same_front_matter,
+};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Rendered};
 use crate::output::{Blob, Output};
@@ -39,10 +43,6 @@ use crate::render::{Job, JobResult, Renderer, SiteEnv};
 use crate::search::SearchCache;
 use crate::site::Site;
 use crate::source::{self, Kind, Source};
-use super::reach::{
-    affected_jobs, keeps_its_place, linking_pages, listing_jobs, navigation_changes,
-    same_front_matter,
-};
 use crate::{BuildOptions, Generated};
 
 /// A project kept in memory between edits.

@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use super::Report;
 use super::http::url_of;
+use super::project::{Project, Update};
 use super::state::{Signal, Snapshot, State};
 use super::watch::Layout;
 use crate::BuildOptions;
 use crate::diag::Diagnostic;
 use crate::output::{self, Output};
-use super::project::{Project, Update};
 
 /// How many changed URLs to name after a rebuild.
 const URLS_SHOWN: usize = 8;
