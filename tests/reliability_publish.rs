@@ -56,7 +56,7 @@ fn leftovers(project: &Project) -> Vec<String> {
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".site.buyin-") && n != ".site.buyin-lock")
+        .filter(|n| n.starts_with(".site.buyin-"))
         .collect();
     names.sort();
     names
@@ -115,12 +115,12 @@ fn a_build_killed_right_after_the_swap_leaves_the_new_site_and_the_next_clears_u
     assert_eq!(leftovers(&project), Vec::<String>::new());
 }
 
-/// Whether process `pid` has a file open whose name ends with `name` (Linux `/proc`).
-fn has_open(pid: u32, name: &str) -> bool {
+/// Whether process `pid` has `path` open (Linux `/proc`).
+fn has_open(pid: u32, path: &std::path::Path) -> bool {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|fds| {
             fds.flatten()
-                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target.ends_with(name)))
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
         })
         .unwrap_or(false)
 }
@@ -152,12 +152,13 @@ fn a_second_build_waits_for_the_running_one_and_never_removes_its_staging() {
         leftovers(&project) == [staging.clone()]
             && project.path().join(&staging).join("index.html").is_file()
     });
+    let project_folder = project.path().canonicalize().expect("canonical");
     // A second build reaches the lock while the first one owns the staging folder.
     let second_build = buyin(&project).spawn().expect("second build");
     wait_until(
         "the second build at the lock",
         Duration::from_secs(60),
-        || has_open(second_build.id(), ".site.buyin-lock"),
+        || has_open(second_build.id(), &project_folder),
     );
     assert!(project.path().join(&staging).join("index.html").is_file());
     common::write(&release, b"");

@@ -3,18 +3,16 @@
 //!
 //! For a build folder `P/site` the build
 //!
-//! 1. takes an exclusive lock on `P/.site.buyin-lock` (held until it is done, so two
-//!    builds of one folder take turns), and removes every `.site.buyin-staging-*` and
-//!    `.site.buyin-old-*` folder in `P`: they are leftovers of killed runs, since no
-//!    running build can own them while this one holds the lock;
+//! 1. takes an exclusive `flock` on the folder `P` itself (held until it is done, so two
+//!    builds into one folder take turns; no lock file is left behind), and removes every
+//!    `.site.buyin-staging-*` and `.site.buyin-old-*` folder in `P`: they are leftovers
+//!    of killed runs, since no running build can own them while this one holds the lock;
 //! 2. writes the whole site into `P/.site.buyin-staging-PID`;
 //! 3. swaps it with `P/site` in one `renameat2(RENAME_EXCHANGE)` on Linux, so at every
 //!    instant `P/site` is the whole old or the whole new site, then removes the old site
 //!    (now under the staging name). Where the exchange is not available (other systems,
 //!    file systems without it) the old folder is renamed aside first, which leaves a
 //!    moment without `P/site`.
-//!
-//! The lock file stays (removing it would let two builds lock different files).
 //!
 //! Test hooks, read only here and only meant for tests: `BUYIN_TEST_PUBLISH_ABORT=STEP`
 //! aborts the process at a step (`staged`: the staging folder is complete, before the
@@ -64,7 +62,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
-        let lock = lock(&parent.join(format!(".{name}.buyin-lock")))?;
+        let lock = lock(parent)?;
         let staging = Staging {
             dir: dir.to_path_buf(),
             path: parent.join(format!(".{name}.buyin-staging-{}", std::process::id())),
@@ -120,14 +118,13 @@ impl Staging {
     }
 }
 
-/// An exclusive lock on `path`, waiting while another build holds it; `None` where the
-/// system or file system has no locks.
+/// An exclusive lock on the folder `path`, waiting while another build holds it; `None`
+/// where the system or file system has no locks.
 fn lock(path: &Path) -> io::Result<Option<File>> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)?;
+    let Ok(file) = File::open(path) else {
+        // Folders cannot be opened as files everywhere (Windows).
+        return Ok(None);
+    };
     match flock(&file) {
         Ok(()) => Ok(Some(file)),
         Err(e) if e.kind() == io::ErrorKind::Unsupported => Ok(None),
@@ -271,7 +268,7 @@ mod tests {
             b"zwei"
         );
         assert!(!dir.join("alt.html").exists());
-        assert_eq!(names(tmp.path()), [".site.buyin-lock", "site"]);
+        assert_eq!(names(tmp.path()), ["site"]);
     }
 
     #[test]
@@ -309,7 +306,6 @@ mod tests {
             .into_owned();
         let mut expected = vec![
             ".other.buyin-staging-79".to_string(),
-            ".site.buyin-lock".into(),
             own,
             "site-notes".into(),
         ];
