@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::markdown::{Block, BlockRole, escape};
 use crate::shortcode::Call;
 use crate::site::Site;
-use crate::source::KindData;
+use crate::source::{Kind, KindData};
 use crate::url::rebase_html;
 
 /// One slide.
@@ -203,6 +204,54 @@ pub fn expand(
         "case" => Some(case_slide(site, page, at)),
         _ => None,
     }
+}
+
+/// The slides of deck page `page`: its own slides, lone `argument` and `case` calls
+/// expanded into that item's slides.
+pub fn page_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> String) -> Vec<Slide> {
+    let at = site.pages[page].url.as_str();
+    split(&site.pages[page].rendered.blocks, &|call| {
+        expand(site, call, strings, at)
+    })
+}
+
+/// The generated deck of term `n` of taxonomy `t`: a title slide, the slides of the
+/// term's introduction, then each argument's objection and answer and each case.
+pub fn audience_slides(
+    site: &Site,
+    config: &Config,
+    (t, n): (usize, usize),
+    strings: &dyn Fn(&str) -> String,
+) -> Vec<Slide> {
+    let term = &site.taxonomies[t].terms[n];
+    let mut slides = vec![Slide {
+        html: format!(
+            "<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n",
+            escape(&term.name),
+            escape(&format!("{} · {}", config.title, config.brand.name))
+        ),
+        notes: String::new(),
+        class: "title".into(),
+    }];
+    let at = term.url.as_str();
+    if let Some(&node) = site.by_url.get(&term.url) {
+        if let Some(intro) = site.nodes[node].intro {
+            slides.extend(split(&site.pages[intro].rendered.blocks, &|call| {
+                expand(site, call, strings, at)
+            }));
+        }
+    }
+    for &p in &term.pages {
+        if site.pages[p].kind() == Kind::Argument {
+            slides.extend(argument_slides(site, p, strings, &term.url));
+        }
+    }
+    for &p in &term.pages {
+        if site.pages[p].kind() == Kind::Case {
+            slides.extend(case_slide(site, p, &term.url));
+        }
+    }
+    slides
 }
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ fn render_part(
 ) -> Vec<Block> {
     let source = &input.text[range.clone()];
     let base = range.start;
-    let (calls, errors) = shortcode::scan(source);
+    let (calls, errors) = shortcode::scan(source, options());
     for error in errors {
         state
             .rendered

@@ -1,17 +1,24 @@
 //! Zola-syntax shortcodes: `{{ name(key="value") }}` and `{% name() %}body{% end %}`.
 //!
-//! [`scan`] finds the calls in a Markdown text, skipping code spans and fenced code, so
-//! that `markdown.rs` can swap each call for a placeholder before parsing and put the
-//! rendered template back afterwards. Templates live in `themes/NAME/shortcodes/`.
+//! Grammar here: [`scan`] finds the calls in a Markdown text, skipping code spans and
+//! fenced code, so that `markdown.rs` can swap each call for a placeholder before parsing
+//! and put the rendered template back afterwards. Semantics in `rules.rs`: what each
+//! shortcode's arguments may be, declared as data beside its template
+//! (`themes/NAME/shortcodes/NAME.toml` and `NAME.html`), and the values a call gives
+//! its template.
+
+mod rules;
+
+pub use rules::{ArgRule, ArgType, Pages, Rules, RulesError};
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag};
-use serde::Serialize;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use serde::{Deserialize, Serialize};
 
 /// A shortcode argument value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     Text(String),
@@ -49,14 +56,15 @@ pub struct ScanError {
     pub message: String,
 }
 
-/// Finds the top-level shortcode calls in `text`, outside code spans and code blocks.
+/// Finds the top-level shortcode calls in `text`, outside code spans and code blocks
+/// (as pulldown-cmark finds them with `options`, the ones the text is rendered with).
 /// Bodies are not scanned: they are rendered as Markdown of their own, which scans them.
-pub fn scan(text: &str) -> (Vec<Call>, Vec<ScanError>) {
+pub fn scan(text: &str, options: Options) -> (Vec<Call>, Vec<ScanError>) {
     // Most pages hold no shortcode; they need no second Markdown parse for code ranges.
     if find_open(text, 0).is_none() {
         return (Vec::new(), Vec::new());
     }
-    let code = code_ranges(text);
+    let code = code_ranges(text, options);
     let in_code = |offset: usize| code.iter().any(|r| r.contains(&offset));
     let mut calls = Vec::new();
     let mut errors = Vec::new();
@@ -116,10 +124,10 @@ pub fn scan(text: &str) -> (Vec<Call>, Vec<ScanError>) {
 }
 
 /// Byte ranges of code spans and code blocks, where shortcode syntax stays literal.
-fn code_ranges(text: &str) -> Vec<Range<usize>> {
+fn code_ranges(text: &str, options: Options) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
-    for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Code(_) => ranges.push(range),
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
@@ -377,7 +385,7 @@ mod tests {
     #[test]
     fn finds_inline_and_block_calls() {
         let text = "Vorher {{ video(provider=\"youtube\", id=\"abc\") }}\n\n{% callout(kind=\"tip\") %}\nText **fett**\n{% end %}\n";
-        let (calls, errors) = scan(text);
+        let (calls, errors) = scan(text, Options::empty());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "video");
@@ -396,7 +404,7 @@ mod tests {
     #[test]
     fn code_keeps_shortcodes_literal() {
         let text = "`{{ video(id=\"x\") }}`\n\n```\n{% callout() %}x{% end %}\n```\n";
-        let (calls, errors) = scan(text);
+        let (calls, errors) = scan(text, Options::empty());
         assert!(calls.is_empty() && errors.is_empty());
     }
 
@@ -418,10 +426,10 @@ mod tests {
 
     #[test]
     fn unclosed_block_is_an_error_and_nesting_works() {
-        let (_, errors) = scan("{% callout(kind=\"tip\") %}\nText\n");
+        let (_, errors) = scan("{% callout(kind=\"tip\") %}\nText\n", Options::empty());
         assert!(errors[0].message.contains("never closed"));
         let text = "{% callout() %}a {% callout() %}b{% end %} c{% end %}";
-        let (calls, errors) = scan(text);
+        let (calls, errors) = scan(text, Options::empty());
         assert!(errors.is_empty());
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].span, 0..text.len());
@@ -429,7 +437,7 @@ mod tests {
 
     #[test]
     fn braces_that_are_no_call_stay_text() {
-        let (calls, errors) = scan("Mengen {{a, b}} und {% raw %}");
+        let (calls, errors) = scan("Mengen {{a, b}} und {% raw %}", Options::empty());
         assert!(calls.is_empty() && errors.is_empty());
     }
 }

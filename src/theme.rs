@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config, find_key};
-use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::diag::{Diagnostic, Diagnostics, display_path, line_col};
+use crate::shortcode::{Rules, RulesError};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -34,6 +35,8 @@ pub struct Theme {
     pub tera: Tera,
     /// UI strings of the configured language.
     pub strings: BTreeMap<String, String>,
+    /// Declared shortcode arguments (`shortcodes/NAME.toml`) by shortcode name.
+    pub rules: BTreeMap<String, Rules>,
 }
 
 impl Theme {
@@ -128,15 +131,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     for (path, file) in &files {
         let name = if let Some(name) = path.strip_prefix("templates/") {
             name.to_string()
-        } else if path.starts_with("shortcodes/") {
+        } else if path.starts_with("shortcodes/") && path.ends_with(".html") {
             path.clone()
         } else {
             continue;
         };
-        let shown = file
-            .origin
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("themes/default/{path}")));
+        let shown = shown_path(path, file);
         let Ok(text) = String::from_utf8(file.bytes.clone()) else {
             diags.push(Diagnostic::error(
                 &shown,
@@ -166,6 +166,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         }
     }
     let strings = load_strings(&files, &config.language, &mut diags);
+    let rules = load_rules(&files, &mut diags);
     inject_spelled_out(&mut files);
     if diags.has_errors() {
         return Err(diags);
@@ -174,6 +175,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         files,
         tera,
         strings,
+        rules,
     })
 }
 
@@ -196,6 +198,47 @@ fn inject_spelled_out(files: &mut BTreeMap<String, ThemeFile>) {
     }
 }
 
+/// The argument rules of every shortcode that declares them.
+fn load_rules(
+    files: &BTreeMap<String, ThemeFile>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Rules> {
+    let mut rules = BTreeMap::new();
+    for (path, file) in files {
+        let Some(name) = path
+            .strip_prefix("shortcodes/")
+            .and_then(|p| p.strip_suffix(".toml"))
+        else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        match Rules::parse(&text) {
+            Ok(parsed) => {
+                rules.insert(name.to_string(), parsed);
+            }
+            Err(RulesError::Toml(e)) => {
+                let shown = display_path(&shown_path(path, file));
+                diags.push(crate::config::toml_diagnostic(&shown, &text, &e));
+            }
+            Err(RulesError::Rule { message, offset }) => {
+                let (line, col) = line_col(&text, offset);
+                diags.push(
+                    Diagnostic::error(shown_path(path, file), line, col, message)
+                        .with_hint("see the shortcode rules in docs/theme.md"),
+                );
+            }
+        }
+    }
+    rules
+}
+
+/// Where a theme file comes from, as the user knows it.
+fn shown_path(path: &str, file: &ThemeFile) -> PathBuf {
+    file.origin
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("themes/default/{path}")))
+}
+
 fn load_strings(
     files: &BTreeMap<String, ThemeFile>,
     language: &str,
@@ -213,10 +256,7 @@ fn load_strings(
         match toml::from_str::<BTreeMap<String, String>>(&text) {
             Ok(map) => strings.extend(map),
             Err(e) => {
-                let shown = file
-                    .origin
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(format!("themes/default/{path}")));
+                let shown = shown_path(&path, file);
                 diags.push(crate::config::toml_diagnostic(
                     &display_path(&shown),
                     &text,

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use crate::config::Config;
+use crate::deck;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown;
 use crate::output::{Blob, Output, Staging};
@@ -228,7 +229,7 @@ impl<'a> Renderer<'a> {
                 let KindData::Deck(meta) = &page.source.front.kind else {
                     return Ok(None);
                 };
-                let slides = self.page_slides(p);
+                let slides = deck::page_slides(self.site, p, &|key| self.string(key));
                 let url = format!("{}slides/", page.url);
                 self.slides_page(
                     &url,
@@ -241,7 +242,8 @@ impl<'a> Renderer<'a> {
             }
             Job::AudienceSlides(t, n) => {
                 let term = &self.site.taxonomies[t].terms[n];
-                let slides = self.audience_slides(t, n);
+                let slides =
+                    deck::audience_slides(self.site, self.config, (t, n), &|key| self.string(key));
                 let url = format!("{}slides/", term.url);
                 self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
             }

@@ -166,7 +166,7 @@ impl Renderer<'_> {
                 }
             }
             KindData::Deck(meta) => {
-                let slides = self.page_slides(p);
+                let slides = crate::deck::page_slides(self.site, p, &|key| self.string(key));
                 value["duration"] = json!(meta.duration);
                 value["incremental"] = json!(meta.incremental);
                 value["slides_url"] = json!(format!("{}slides/", page.url));

@@ -1,11 +1,15 @@
-//! Shortcodes in Markdown, rendered through the theme's `shortcodes/` templates: the
-//! arguments of the shipped shortcodes are checked and turned into template values.
+//! Shortcodes in Markdown, rendered through the theme's `shortcodes/` templates. What a
+//! call's arguments may be and which values its template gets is decided by the
+//! shortcode's declared rules (`shortcode::Rules`); this file supplies the site's pages
+//! and the template context.
 
 use std::path::Path;
 
+use serde_json::Value;
+
 use super::Renderer;
 use crate::markdown::Env;
-use crate::shortcode::{Arg, Call};
+use crate::shortcode::{Call, Pages};
 use crate::source::Kind;
 use crate::theme::template_diagnostic;
 
@@ -14,7 +18,21 @@ pub struct SiteEnv<'a> {
     pub renderer: &'a Renderer<'a>,
 }
 
-const CALLOUT_KINDS: [&str; 3] = ["tip", "warning", "note"];
+impl Pages for SiteEnv<'_> {
+    fn page_kind(&self, path: &str) -> Option<Kind> {
+        let site = self.renderer.site;
+        site.by_rel.get(path).map(|&p| site.pages[p].kind())
+    }
+
+    fn page_item(&self, path: &str) -> Value {
+        let r = self.renderer;
+        match r.site.by_rel.get(path) {
+            Some(&p) if r.site.pages[p].kind() == Kind::Case => r.case_value(p),
+            Some(&p) => r.page_link(p),
+            None => Value::Null,
+        }
+    }
+}
 
 impl Env for SiteEnv<'_> {
     fn page_url(&self, rel: &str) -> Option<&str> {
@@ -37,6 +55,11 @@ impl Env for SiteEnv<'_> {
                 known.join(", ")
             ));
         }
+        // A shortcode without declared rules gets its arguments as written, unchecked.
+        let values = match r.theme.rules.get(name) {
+            Some(rules) => rules.check(call, self)?,
+            None => serde_json::Map::new(),
+        };
         let mut context = r.base_context(page_url);
         for (key, value) in &call.args {
             context.insert(key.as_str(), value);
@@ -46,121 +69,8 @@ impl Env for SiteEnv<'_> {
             "uid",
             &format!("{}{}", crate::slug::slugify(page_url), call.span.start),
         );
-        let allowed: &[&str] = match name {
-            "callout" => {
-                let kind = text_arg(call, "kind")?.unwrap_or("note");
-                if !CALLOUT_KINDS.contains(&kind) {
-                    return Err(format!(
-                        "callout kind '{kind}' is not one of {}",
-                        CALLOUT_KINDS.join(", ")
-                    ));
-                }
-                context.insert("kind", kind);
-                context.insert("title", &text_arg(call, "title")?);
-                &["kind", "title"]
-            }
-            "argument" | "case" => {
-                let path = text_arg(call, "path")?.ok_or_else(|| {
-                    format!("shortcode '{name}' needs path=\"…\" (relative to the content folder)")
-                })?;
-                let clean = crate::url::content_path(path);
-                let &p = r
-                    .site
-                    .by_rel
-                    .get(clean)
-                    .ok_or_else(|| format!("shortcode '{name}': no content file '{path}'"))?;
-                let expected = if name == "argument" {
-                    Kind::Argument
-                } else {
-                    Kind::Case
-                };
-                if r.site.pages[p].kind() != expected {
-                    return Err(format!(
-                        "shortcode '{name}': '{path}' is a {}, not a {}",
-                        r.site.pages[p].kind().name(),
-                        expected.name()
-                    ));
-                }
-                let item = if name == "case" {
-                    r.case_value(p)
-                } else {
-                    r.page_link(p)
-                };
-                context.insert("item", &item);
-                &["path"]
-            }
-            "video" => {
-                let provider = text_arg(call, "provider")?.unwrap_or("youtube");
-                let id = text_arg(call, "id")?.ok_or("shortcode 'video' needs id=\"…\"")?;
-                if id.is_empty()
-                    || !id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
-                    return Err(format!(
-                        "video id '{id}' may only hold letters, digits, '-' and '_'"
-                    ));
-                }
-                let embed = match provider {
-                    "youtube" => format!("https://www.youtube-nocookie.com/embed/{id}?autoplay=1"),
-                    "vimeo" => format!("https://player.vimeo.com/video/{id}?autoplay=1&dnt=1"),
-                    other => {
-                        return Err(format!("video provider '{other}' is not youtube or vimeo"));
-                    }
-                };
-                let host = if provider == "youtube" {
-                    "YouTube"
-                } else {
-                    "Vimeo"
-                };
-                context.insert("provider", provider);
-                context.insert("host", host);
-                context.insert("embed", &embed);
-                context.insert("title", &text_arg(call, "title")?.unwrap_or(host));
-                &["provider", "id", "title"]
-            }
-            "checklist" => {
-                context.insert("title", &text_arg(call, "title")?);
-                &["title"]
-            }
-            "quiz" => {
-                let question =
-                    text_arg(call, "question")?.ok_or("shortcode 'quiz' needs question=\"…\"")?;
-                let options: Vec<&str> = match call.args.get("options") {
-                    Some(Arg::List(items)) => items
-                        .iter()
-                        .map(|i| i.as_text().ok_or("quiz options must be text"))
-                        .collect::<Result<_, _>>()?,
-                    _ => return Err("shortcode 'quiz' needs options=[\"…\", \"…\"]".into()),
-                };
-                if options.len() < 2 {
-                    return Err("a quiz needs at least two options".into());
-                }
-                let answer = match call.args.get("answer") {
-                    Some(Arg::Int(n)) if *n >= 1 && (*n as usize) <= options.len() => *n,
-                    _ => {
-                        return Err(format!(
-                            "quiz answer must be a number from 1 to {} (counting the options from 1)",
-                            options.len()
-                        ));
-                    }
-                };
-                context.insert("question", question);
-                context.insert("options", &options);
-                context.insert("answer", &answer);
-                &["question", "options", "answer"]
-            }
-            _ => &[],
-        };
-        if !allowed.is_empty() {
-            if let Some(unknown) = call.args.keys().find(|k| !allowed.contains(&k.as_str())) {
-                let hint = crate::diag::nearest(unknown, allowed.iter().copied())
-                    .map(|n| format!(" (did you mean '{n}'?)"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "shortcode '{name}' has no argument '{unknown}'{hint}"
-                ));
-            }
+        for (key, value) in values {
+            context.insert(key, &value);
         }
         r.theme
             .tera
@@ -169,16 +79,5 @@ impl Env for SiteEnv<'_> {
                 let d = template_diagnostic(Path::new(&format!("shortcodes/{name}.html")), &e);
                 format!("shortcode '{name}': {}", d.message)
             })
-    }
-}
-
-fn text_arg<'c>(call: &'c Call, key: &str) -> Result<Option<&'c str>, String> {
-    match call.args.get(key) {
-        None => Ok(None),
-        Some(Arg::Text(text)) => Ok(Some(text)),
-        Some(_) => Err(format!(
-            "argument '{key}' of shortcode '{}' must be text in quotes",
-            call.name
-        )),
     }
 }

@@ -4,59 +4,11 @@
 use serde_json::{Value, json};
 
 use super::Renderer;
-use crate::deck::{self, Slide};
+use crate::deck::Slide;
 use crate::diag::Diagnostic;
-use crate::markdown::{self, escape};
-use crate::source::Kind;
+use crate::markdown;
 
 impl Renderer<'_> {
-    /// The slides of a deck page.
-    pub fn page_slides(&self, page: usize) -> Vec<Slide> {
-        let strings = |key: &str| self.string(key);
-        let at = self.site.pages[page].url.as_str();
-        deck::split(&self.site.pages[page].rendered.blocks, &|call| {
-            deck::expand(self.site, call, &strings, at)
-        })
-    }
-
-    pub(super) fn audience_slides(&self, t: usize, n: usize) -> Vec<Slide> {
-        let taxonomy = &self.site.taxonomies[t];
-        let term = &taxonomy.terms[n];
-        let strings = |key: &str| self.string(key);
-        let mut slides = vec![Slide {
-            html: format!(
-                "<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n",
-                escape(&term.name),
-                escape(&format!(
-                    "{} · {}",
-                    self.config.title, self.config.brand.name
-                ))
-            ),
-            notes: String::new(),
-            class: "title".into(),
-        }];
-        let at = term.url.as_str();
-        if let Some(&node) = self.site.by_url.get(&term.url) {
-            if let Some(intro) = self.site.nodes[node].intro {
-                slides.extend(deck::split(
-                    &self.site.pages[intro].rendered.blocks,
-                    &|call| deck::expand(self.site, call, &strings, at),
-                ));
-            }
-        }
-        for &p in &term.pages {
-            if self.site.pages[p].kind() == Kind::Argument {
-                slides.extend(deck::argument_slides(self.site, p, &strings, &term.url));
-            }
-        }
-        for &p in &term.pages {
-            if self.site.pages[p].kind() == Kind::Case {
-                slides.extend(deck::case_slide(self.site, p, &term.url));
-            }
-        }
-        slides
-    }
-
     pub(super) fn slides_page(
         &self,
         url: &str,

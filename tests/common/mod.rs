@@ -2,6 +2,7 @@
 //! `buyin` binary, HTML queries with CSS selectors, and headless Chromium.
 #![allow(dead_code)]
 
+pub mod book_test;
 pub mod served;
 
 use std::path::{Path, PathBuf};
