@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::served::{PATIENCE, Reply, Served};
+use common::served::{PATIENCE, Reply, Served, wait_for_text};
 use common::{BOOK, Project};
 
 fn project() -> Project {
@@ -234,18 +234,9 @@ struct LoggedServe {
 
 impl LoggedServe {
     fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-            if log.contains(needle) {
-                return log;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "log never showed {needle:?}:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for_text(needle, || {
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        })
     }
 }
 

@@ -96,18 +96,7 @@ impl Served {
 
     /// Waits until the terminal shows `needle`; returns the whole log.
     pub fn wait_for_log(&self, needle: &str) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let log = self.log();
-            if log.contains(needle) {
-                return log;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the log never showed {needle:?}:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for_text(needle, || self.log())
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
@@ -156,6 +145,22 @@ impl Reply {
 
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Waits until `read` returns a text holding `needle`; returns that text.
+pub fn wait_for_text(needle: &str, read: impl Fn() -> String) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let text = read();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the log never showed {needle:?}:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
