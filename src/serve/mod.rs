@@ -47,13 +47,13 @@ pub use watch::{Change, Layout, classify, is_temp_file};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, PoisonError};
 
 use crate::BuildOptions;
 use crate::diag::Diagnostic;
 use host::HostPolicy;
-use session::Session;
+use session::{Session, Writes};
 use state::State;
 use watch::{Message, Watcher};
 
@@ -155,8 +155,8 @@ enum Control {
 }
 
 /// Builds, serves and watches until a message arrives on `stop` (or its sender is
-/// dropped). Returns at once then, even in the middle of a rebuild: the build folder
-/// only ever receives whole files.
+/// dropped). Returns at once then, even in the middle of a rebuild, except that a
+/// file being written into the build folder is finished first.
 pub fn serve(
     root: &Path,
     options: &ServeOptions,
@@ -190,6 +190,7 @@ pub fn serve(
     })?;
 
     let mut session = Session::new(root, options.build.clone(), Arc::clone(&report));
+    let writes = Arc::clone(&session.writes);
     let (tx, rx) = mpsc::channel();
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::start(root, &session.layout, tx)?;
@@ -224,6 +225,8 @@ pub fn serve(
         }
         while let Ok(Control::Ready) = control.recv() {}
     }
+    // Let a write in progress finish, and no other begin.
+    *writes.lock().unwrap_or_else(PoisonError::into_inner) = Writes::Stopped;
     report.info("stopped serving");
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use super::Report;
@@ -30,6 +30,17 @@ pub(super) struct Session {
     project: Option<Project>,
     /// The folder the last good output was written to.
     written: Option<PathBuf>,
+    /// Held while files are written; see [`Writes`].
+    pub(super) writes: Arc<Mutex<Writes>>,
+}
+
+/// Whether the build folder may still be written. The server stops by returning from
+/// [`super::serve`], which may end the process in the middle of a rebuild; it first
+/// takes this lock and marks it stopped, so that no file is ever left half-written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Writes {
+    Open,
+    Stopped,
 }
 
 impl Session {
@@ -50,6 +61,7 @@ impl Session {
             layout,
             project: None,
             written: None,
+            writes: Arc::new(Mutex::new(Writes::Open)),
         }
     }
 
@@ -219,6 +231,10 @@ impl Session {
     /// Brings the build folder in line with `output`: the whole folder the first time
     /// (or when it moved), else only the `changed` paths.
     fn write(&mut self, output: &Output, dir: &Path, changed: &[String]) {
+        let writes = self.writes.lock().unwrap_or_else(PoisonError::into_inner);
+        if *writes == Writes::Stopped {
+            return;
+        }
         let result = if self.written.as_deref() == Some(dir) && dir.is_dir() {
             output::write_changed(output, dir, changed)
         } else {
