@@ -7,8 +7,8 @@ use std::net::TcpStream;
 use http::StatusCode;
 
 use super::reload::{
-    EVENTS_PATH, NO_SITE_YET, error_overlay, inject_after_head, inject_before_body_end,
-    reload_script, rfind_ignore_case,
+    EVENTS_PATH, error_overlay, inject_after_head, inject_before_body_end, reload_script,
+    rfind_ignore_case, waiting_page,
 };
 use super::server::{Request, Response};
 use super::state::{Snapshot, State};
@@ -194,7 +194,7 @@ fn not_found(output: &Output, snapshot: &Snapshot) -> Page {
         return serve_file(
             StatusCode::SERVICE_UNAVAILABLE,
             "index.html",
-            NO_SITE_YET.as_bytes().to_vec(),
+            waiting_page().into_bytes(),
             snapshot,
         );
     }

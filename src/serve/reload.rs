@@ -105,23 +105,52 @@ pub(super) fn reload_script(version: u64) -> String {
     )
 }
 
+/// Every word the overlay and the waiting page show a reader.
+struct Words {
+    /// The overlay's heading.
+    failed: String,
+    /// Before an error's hint.
+    hint: &'static str,
+    /// The label of the overlay's close button.
+    close: &'static str,
+    /// `lang` of the waiting page.
+    lang: &'static str,
+    waiting_title: &'static str,
+    waiting_heading: &'static str,
+    waiting_text: &'static str,
+}
+
+/// The words for a build with `count` errors: the one place to give them another
+/// language.
+fn words(count: usize) -> Words {
+    Words {
+        failed: format!(
+            "buyin: the build failed with {count} error{} — showing the last good version",
+            if count == 1 { "" } else { "s" }
+        ),
+        hint: "hint",
+        close: "close",
+        lang: "en",
+        waiting_title: "buyin: build failed",
+        waiting_heading: "The site could not be built yet",
+        waiting_text: "Fix the errors listed below; this page reloads by itself.",
+    }
+}
+
 /// The fixed box listing the errors of a broken build.
 pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
-    let count = errors.len();
-    let mut html = String::from(
+    let words = words(errors.len());
+    let mut html = format!(
         "<div id=\"buyin-error-overlay\" role=\"alert\" style=\"position:fixed;z-index:2147483647;\
          left:1rem;right:1rem;bottom:1rem;max-height:60vh;overflow:auto;margin:0;\
          padding:1rem 1.25rem;background:#fff4f4;color:#5c0011;border:2px solid #c4001a;\
          border-radius:6px;box-shadow:0 6px 28px rgba(0,0,0,.35);\
          font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
-         <button type=\"button\" aria-label=\"close\" onclick=\"this.parentNode.remove()\" \
-         style=\"float:right;border:0;background:none;font-size:1.4em;line-height:1;cursor:pointer;color:inherit\">×</button>",
-    );
-    let _ = write!(
-        html,
-        "<strong>buyin: the build failed with {count} error{} — showing the last good version</strong>\
-         <ul style=\"margin:.5rem 0 0;padding-left:1.25rem\">",
-        if count == 1 { "" } else { "s" }
+         <button type=\"button\" aria-label=\"{}\" onclick=\"this.parentNode.remove()\" \
+         style=\"float:right;border:0;background:none;font-size:1.4em;line-height:1;cursor:pointer;color:inherit\">×</button>\
+         <strong>{}</strong><ul style=\"margin:.5rem 0 0;padding-left:1.25rem\">",
+        escape(words.close),
+        escape(&words.failed)
     );
     for d in errors {
         let _ = write!(
@@ -135,7 +164,8 @@ pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
         if let Some(hint) = &d.hint {
             let _ = write!(
                 html,
-                "<br><span class=\"buyin-hint\" style=\"opacity:.8\">hint: {}</span>",
+                "<br><span class=\"buyin-hint\" style=\"opacity:.8\">{}: {}</span>",
+                escape(words.hint),
                 escape(hint)
             );
         }
@@ -145,11 +175,19 @@ pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
     html
 }
 
-/// What is served while no build has succeeded yet.
-pub(super) const NO_SITE_YET: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<title>buyin: build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2rem\">\
-<h1>The site could not be built yet</h1>\n<p>Fix the errors listed below; this page \
-reloads by itself.</p>\n</body></html>\n";
+/// What is served while no build has succeeded yet (the overlay comes on top).
+pub(super) fn waiting_page() -> String {
+    let words = words(0);
+    format!(
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <title>{}</title></head>\n<body style=\"font-family:sans-serif;margin:2rem\">\
+         <h1>{}</h1>\n<p>{}</p>\n</body></html>\n",
+        words.lang,
+        escape(words.waiting_title),
+        escape(words.waiting_heading),
+        escape(words.waiting_text)
+    )
+}
 
 /// Most live-reload streams at once; one more is refused with 503 (its page still
 /// works, it only has to be reloaded by hand).
