@@ -237,13 +237,20 @@ pub struct Input<'a> {
     pub url: &'a str,
 }
 
+/// How deep blocks may nest: shortcodes in shortcodes, lists, quotes and other
+/// containers together. Real pages stay far below; deeper input is reported as an error
+/// (`nesting deeper than 64`) instead of being rendered, so that no page can exhaust the
+/// stack of the renderer, the server or a browser.
+pub const MAX_NESTING: usize = 64;
+
 /// Renders Markdown into top-level blocks.
 pub fn render(input: &Input<'_>, env: &dyn Env) -> Rendered {
     let mut state = State {
         rendered: Rendered::default(),
         ids: HashSet::new(),
+        too_deep: false,
     };
-    let blocks = render_part(input, 0..input.text.len(), env, &mut state);
+    let blocks = render_part(input, 0..input.text.len(), 0, env, &mut state);
     state.rendered.blocks = blocks;
     state.rendered
 }
@@ -251,6 +258,24 @@ pub fn render(input: &Input<'_>, env: &dyn Env) -> Rendered {
 struct State {
     rendered: Rendered,
     ids: HashSet<String>,
+    /// Whether nesting beyond [`MAX_NESTING`] was reported (once per file is enough).
+    too_deep: bool,
+}
+
+impl State {
+    /// Reports nesting beyond [`MAX_NESTING`] at `offset`, once per file.
+    fn too_deep(&mut self, offset: usize) {
+        if !self.too_deep {
+            self.too_deep = true;
+            self.rendered.problems.push((
+                offset,
+                format!(
+                    "nesting deeper than {MAX_NESTING} (shortcodes, lists or quotes inside \
+                     each other; flatten the structure)"
+                ),
+            ));
+        }
+    }
 }
 
 /// Placeholder text for shortcode call `index`: letters and digits only, so that the
@@ -266,9 +291,11 @@ fn placeholder_index(text: &str) -> Option<(usize, usize, usize)> {
     (text.as_bytes().get(start + 13) == Some(&b'z')).then_some((start, start + 14, index))
 }
 
+/// Renders `range` of the input, `depth` shortcode bodies deep.
 fn render_part(
     input: &Input<'_>,
     range: Range<usize>,
+    depth: usize,
     env: &dyn Env,
     state: &mut State,
 ) -> Vec<Block> {
@@ -306,8 +333,12 @@ fn render_part(
         .iter()
         .map(|call| {
             let body = call.body.as_ref().map(|body| {
+                if depth + 1 >= MAX_NESTING {
+                    state.too_deep(base + call.span.start);
+                    return String::new();
+                }
                 let body_range = base + body.start..base + body.end;
-                let blocks = render_part(input, body_range, env, state);
+                let blocks = render_part(input, body_range, depth + 1, env, state);
                 blocks.iter().map(|b| b.html.as_str()).collect::<String>()
             });
             match env.shortcode(call, body.as_deref(), input.url) {
@@ -326,6 +357,7 @@ fn render_part(
     let mut pass = Pass {
         input,
         base,
+        depth,
         env,
         state,
         calls: &calls,
@@ -337,6 +369,8 @@ fn render_part(
 struct Pass<'a, 'b> {
     input: &'a Input<'a>,
     base: usize,
+    /// Shortcode bodies around this part; each counts as one level of nesting.
+    depth: usize,
     env: &'a dyn Env,
     state: &'b mut State,
     calls: &'a [Call],
@@ -348,6 +382,27 @@ impl Pass<'_, '_> {
         let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(text, options())
             .into_offset_iter()
             .collect();
+        // Levels: shortcode bodies, lists and quotes; every tag together is bounded too
+        // (a list item, its paragraph and emphasis sit on their list's level).
+        let (mut levels, mut tags) = (self.depth, 0usize);
+        for (event, range) in &events {
+            match event {
+                Event::Start(tag) => {
+                    tags += 1;
+                    levels += usize::from(matches!(tag, Tag::List(_) | Tag::BlockQuote(_)));
+                }
+                Event::End(tag) => {
+                    tags = tags.saturating_sub(1);
+                    let container = matches!(tag, TagEnd::List(_) | TagEnd::BlockQuote(_));
+                    levels = levels.saturating_sub(usize::from(container));
+                }
+                _ => {}
+            }
+            if levels > MAX_NESTING || tags > 4 * MAX_NESTING {
+                self.state.too_deep(self.base + range.start);
+                return Vec::new();
+            }
+        }
         let mut blocks = Vec::new();
         let mut i = 0;
         while i < events.len() {

@@ -1,0 +1,120 @@
+//! Reliability against hostile input: nesting deeper than any real page is an error with
+//! a location, never a stack overflow, in `build` and in `serve`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::served::Served;
+use common::{BOOK, Project};
+
+const START: &str = "---\ntitle: Start\n---\nHallo.\n";
+
+/// `depth` callouts inside each other, starting on line 4 of the file.
+fn callouts(depth: usize) -> String {
+    let mut text = String::from("---\ntitle: Tief\n---\n");
+    for _ in 0..depth {
+        text.push_str("{% callout(kind=\"tip\") %}\n");
+    }
+    text.push_str("Ganz innen.\n");
+    for _ in 0..depth {
+        text.push_str("{% end %}\n");
+    }
+    text
+}
+
+/// Builds and asserts exit 1 with one located nesting error for `content/tief.md`, and
+/// the previous site untouched.
+fn assert_too_deep(body: &str, line: usize) {
+    let project = Project::new(&[("book.toml", BOOK), ("content/index.md", START)]);
+    project.build();
+    let before = common::tree(&project.site());
+    project.write("content/tief.md", body);
+    let run = project.run(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("overflow"),
+        "{stderr}"
+    );
+    let expected = format!("error: content/tief.md:{line}:");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with(&expected))
+        .unwrap_or_else(|| panic!("no {expected} in:\n{stderr}"));
+    assert!(error.contains(": nesting deeper than 64"), "{error}");
+    assert!(before == common::tree(&project.site()), "site/ changed");
+}
+
+#[test]
+fn callouts_nested_two_thousand_deep_are_an_error_not_a_crash() {
+    // The 64th callout opens on line 3 + 64.
+    assert_too_deep(&callouts(2000), 3 + 64);
+}
+
+#[test]
+fn quotes_and_lists_nested_two_thousand_deep_are_an_error_not_a_crash() {
+    let quotes = format!("---\ntitle: Tief\n---\n{} Zitat\n", ">".repeat(2000));
+    assert_too_deep(&quotes, 4);
+    let mut lists = String::from("---\ntitle: Tief\n---\n");
+    for level in 0..2000 {
+        lists.push_str(&format!("{}- Punkt {level}\n", "  ".repeat(level)));
+    }
+    // Lists nest by indentation; the 65th opens on line 3 + 65.
+    assert_too_deep(&lists, 3 + 65);
+    let mixed = format!("---\ntitle: Tief\n---\n{}Tief\n", "> - ".repeat(1000));
+    assert_too_deep(&mixed, 4);
+}
+
+#[test]
+fn nesting_a_real_page_may_use_still_builds() {
+    let project = Project::new(&[
+        ("book.toml", BOOK),
+        ("content/index.md", START),
+        ("content/tief.md", &callouts(20)),
+        (
+            "content/liste.md",
+            &format!("---\ntitle: Liste\n---\n{} Zitat\n", ">".repeat(30)),
+        ),
+    ]);
+    project.build();
+    let page = project.read("site/tief/index.html");
+    assert_eq!(page.matches("Ganz innen.").count(), 1);
+    assert!(page.matches("callout").count() >= 20);
+}
+
+#[test]
+fn serve_shows_the_nesting_error_in_the_overlay_and_keeps_running() {
+    let project = Project::new(&[("book.toml", BOOK), ("content/index.md", START)]);
+    let served = Served::start(&project);
+    project.write("content/tief.md", &callouts(2000));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = served.get("/").text();
+        if text.contains("content/tief.md:67:") && text.contains("nesting deeper than 64") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no overlay with the nesting error; log:\n{}",
+            served.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Still serving, and a fix clears the error.
+    project.write("content/tief.md", &callouts(3));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let reply = served.get("/tief/");
+        if reply.status == 200 && reply.text().contains("Ganz innen.") {
+            assert!(!served.get("/").text().contains("nesting deeper"));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the fixed page never arrived; log:\n{}",
+            served.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
