@@ -91,7 +91,9 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            // Lines of a multi-line hint stay indented under it, so that every line that
+            // starts at the margin is a diagnostic of its own.
+            write!(f, "\n  hint: {}", hint.replace('\n', "\n        "))?;
         }
         Ok(())
     }
