@@ -1,7 +1,8 @@
 //! The fuzz harness in the normal test suite: a short run (about 60 s) over mutated
 //! copies of the bundled site must find no defect. `bench/fuzz --seconds 1800` runs the
 //! same harness for longer; `BUYIN_FUZZ_SECONDS` and `BUYIN_FUZZ_SEED` set the budget and
-//! the seed, `BUYIN_FUZZ_DEFECTS` where reproducers go (default `target/fuzz-defects`).
+//! the seed, `BUYIN_FUZZ_DEFECTS` where reproducers go (default `target/fuzz-defects`),
+//! `BUYIN_FUZZ_BINARY` which `buyin` to run (default the one cargo built).
 
 mod common;
 mod fuzz_harness;
