@@ -1,10 +1,12 @@
 //! A running `buyin serve` for the serve tests: started on a free port, its terminal
-//! lines collected, killed when dropped.
+//! lines collected, killed when dropped; raw HTTP requests, replies and live-reload
+//! streams to talk to it, and waits on what it logs.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -161,6 +163,101 @@ pub fn wait_for_text(needle: &str, read: impl Fn() -> String) -> String {
             "the log never showed {needle:?}:\n{text}"
         );
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Served {
+    /// Opens the live-reload stream and waits for its greeting.
+    pub fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .write_all(b"GET /__buyin/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .expect("send");
+        let (tx, rx) = mpsc::channel();
+        let reader = stream.try_clone().expect("clone");
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(reader).lines().map_while(Result::ok);
+            let mut head = String::new();
+            for line in lines.by_ref() {
+                if line.is_empty() {
+                    break;
+                }
+                head.push_str(&line);
+                head.push('\n');
+            }
+            let _ = tx.send(("head".to_string(), head));
+            let mut event = String::from("message");
+            for line in lines {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), data.to_string())).is_err() {
+                        return;
+                    }
+                    event = "message".into();
+                }
+            }
+        });
+        let events = Events {
+            _stream: stream,
+            rx,
+        };
+        let (_, head) = events.rx.recv_timeout(PATIENCE).expect("event stream head");
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+        assert!(
+            !head.to_ascii_lowercase().contains("content-length"),
+            "{head}"
+        );
+        assert!(
+            !head.to_ascii_lowercase().contains("transfer-encoding"),
+            "{head}"
+        );
+        assert!(events.next(PATIENCE).is_some_and(|(e, _)| e == "hello"));
+        events
+    }
+
+    /// Polls `path` until its body satisfies `test`.
+    pub fn wait_for(&self, path: &str, what: &str, test: impl Fn(&Reply) -> bool) -> Reply {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let reply = self.get(path);
+            if test(&reply) {
+                return reply;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "{path} never showed {what}; last reply {} {}\nlog:\n{}",
+                    reply.status,
+                    reply.text(),
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// An open `/__buyin/events` stream.
+pub struct Events {
+    _stream: TcpStream,
+    rx: Receiver<(String, String)>,
+}
+
+impl Events {
+    pub fn next(&self, timeout: Duration) -> Option<(String, String)> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+
+    /// Waits for an event named `name`, skipping others.
+    pub fn expect(&self, name: &str, log: &dyn Fn() -> String) {
+        let deadline = Instant::now() + PATIENCE;
+        while let Some((event, _)) = self.next(deadline.saturating_duration_since(Instant::now())) {
+            if event == name {
+                return;
+            }
+        }
+        panic!("no '{name}' event; log:\n{}", log());
     }
 }
 
