@@ -35,7 +35,23 @@ pub struct Config {
     pub roadmap: Roadmap,
     /// Configured taxonomies in the order of the file.
     pub taxonomies: Vec<Taxonomy>,
+    pub accessibility: Accessibility,
 }
+
+/// The accessibility statement (`[accessibility]`): which page holds it (linked from
+/// every footer), whom readers tell about barriers, and how far the site conforms.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Accessibility {
+    /// Content path of the statement page, e.g. `barrierefreiheit.md`.
+    pub statement: Option<String>,
+    /// E-mail address or URL for feedback about barriers.
+    pub contact: String,
+    /// `full`, `partial` or `none`.
+    pub status: String,
+}
+
+/// Values of `[accessibility] status`.
+pub const ACCESSIBILITY_STATUS: [&str; 3] = ["full", "partial", "none"];
 
 /// Corporate identity.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -88,6 +104,8 @@ struct RawConfig {
     #[serde(default)]
     roadmap: RawRoadmap,
     taxonomies: Option<IndexMap<String, RawTaxonomy>>,
+    #[serde(default)]
+    accessibility: RawAccessibility,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,6 +161,14 @@ struct RawSlides {
 struct RawRoadmap {
     path: Option<String>,
     title: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAccessibility {
+    statement: Option<String>,
+    contact: Option<String>,
+    status: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -240,6 +266,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         slides,
         roadmap,
         taxonomies,
+        accessibility,
     } = raw;
     let RawBook {
         title,
@@ -357,6 +384,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         .unwrap_or_else(|| "fahrplan".to_string())
         .trim_matches('/')
         .to_string();
+    let accessibility = check_accessibility(accessibility, text, diags);
     Config {
         description: description.unwrap_or_default(),
         authors,
@@ -380,8 +408,38 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
                 .unwrap_or_else(|| if german { "Fahrplan" } else { "Roadmap" }.to_string()),
         },
         taxonomies,
+        accessibility,
         title,
         language,
+    }
+}
+
+/// `[accessibility]` checked: a known status (default `partial`).
+fn check_accessibility(
+    raw: RawAccessibility,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Accessibility {
+    let RawAccessibility {
+        statement,
+        contact,
+        status,
+    } = raw;
+    let status = status.unwrap_or_else(|| "partial".to_string());
+    if !ACCESSIBILITY_STATUS.contains(&status.as_str()) {
+        diags.push(
+            key_error(
+                text,
+                "status",
+                format!("accessibility status '{status}' is not one of full, partial, none"),
+            )
+            .with_hint("full: conforms to WCAG 2.1 AA; partial: with the known limitations the statement lists; none"),
+        );
+    }
+    Accessibility {
+        statement: statement.map(|s| s.trim_start_matches("./").to_string()),
+        contact: contact.unwrap_or_default(),
+        status,
     }
 }
 

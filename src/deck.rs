@@ -171,7 +171,9 @@ pub fn case_slide(site: &Site, page: usize, at: &str) -> Vec<Slide> {
         html.push_str(&format!("<p>{}</p>\n", escape(description)));
     }
     if let Some(chart) = crate::chart::metrics_chart(&case.metrics, page.title()) {
-        html.push_str(&format!("<figure class=\"chart\">{chart}</figure>\n"));
+        html.push_str(&format!(
+            "<figure class=\"chart\" tabindex=\"0\">{chart}</figure>\n"
+        ));
     } else if !case.metrics.is_empty() {
         html.push_str("<ul class=\"metrics\">");
         for metric in &case.metrics {

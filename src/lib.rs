@@ -21,9 +21,12 @@
 //! through [`serve::Report`], and the command line (`main.rs`) is the one place that
 //! writes to the terminal.
 
+pub mod accessibility;
 pub mod audit;
+pub mod brand;
 pub mod chart;
 pub mod config;
+pub mod contrast;
 pub mod deck;
 pub mod destination;
 pub mod diag;
@@ -179,6 +182,11 @@ fn run(
             .collect()
     };
     let mut diags = Diagnostics::default();
+    // Only for line numbers of the checks on config values below.
+    let book_toml = std::fs::read_to_string(root.join(config::CONFIG_FILE)).unwrap_or_default();
+    diags.extend(accessibility::statement_reference(
+        &config, &site, &book_toml,
+    ));
     for (page, rendered) in site.pages.iter_mut().zip(rendered) {
         diags.extend(rendered.diagnostics(&page.source));
         page.rendered = rendered;
@@ -202,6 +210,7 @@ fn run(
         return Err(diags);
     }
     let mut warnings = site.warnings.clone();
+    warnings.extend(brand::check(&config.brand, &book_toml));
     warnings.extend(diags);
     Ok(Generated {
         timings: clock.laps,
@@ -254,10 +263,12 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     Ok((built, dir))
 }
 
-/// `buyin check`: every check of `build` plus the external-resource audit; writes nothing.
+/// `buyin check`: every check of `build` plus the external-resource audit and the
+/// accessibility rules of the Markdown; writes nothing.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Diagnostics> {
-    let built = generate(root, options)?;
-    let mut findings = built.warnings;
-    findings.extend(audit::external_resources(&built.output));
+    let generated = generate_model(root, options)?;
+    let mut findings = generated.warnings;
+    findings.extend(audit::external_resources(&generated.output));
+    findings.extend(accessibility::check(&generated.site));
     Ok(findings)
 }

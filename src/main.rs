@@ -73,6 +73,9 @@ enum Command {
         /// Include drafts
         #[arg(long)]
         drafts: bool,
+        /// Count warnings (accessibility findings among them) as errors
+        #[arg(long)]
+        strict: bool,
     },
     /// Write a new content file from the kind's archetype
     New {
@@ -189,10 +192,14 @@ fn main() -> ExitCode {
     reporter.detail(format!("project root: {}", root.display()));
     match cli.command {
         Command::Build { dest, drafts } => build(&root, BuildOptions { dest, drafts }, &reporter),
-        Command::Check { format, drafts } => check(
+        Command::Check {
+            format,
+            drafts,
+            strict,
+        } => check(
             &root,
             BuildOptions { dest: None, drafts },
-            format,
+            CheckOptions { format, strict },
             &reporter,
         ),
         Command::Serve {
@@ -255,11 +262,29 @@ fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
     }
 }
 
-fn check(root: &Path, options: BuildOptions, format: Format, reporter: &Reporter) -> ExitCode {
-    let (findings, ok) = match buyin::check(root, &options) {
+/// How `check` reports.
+struct CheckOptions {
+    format: Format,
+    /// Warnings count as errors.
+    strict: bool,
+}
+
+fn check(
+    root: &Path,
+    options: BuildOptions,
+    CheckOptions { format, strict }: CheckOptions,
+    reporter: &Reporter,
+) -> ExitCode {
+    let (mut findings, mut ok) = match buyin::check(root, &options) {
         Ok(findings) => (findings, true),
         Err(diags) => (diags.sorted(), false),
     };
+    if strict {
+        for finding in &mut findings {
+            finding.severity = Severity::Error;
+        }
+        ok &= findings.is_empty();
+    }
     if format == Format::Json {
         let errors = findings
             .iter()

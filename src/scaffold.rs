@@ -107,6 +107,10 @@ const STARTER: &[(&str, &str)] = &[
         "content/fahrplan/zuhoeren.md",
         include_str!("starter/stage.md"),
     ),
+    (
+        "content/barrierefreiheit.md",
+        include_str!("starter/accessibility.md"),
+    ),
     ("static/.gitkeep", ""),
 ];
 

@@ -59,9 +59,17 @@ impl<'a> Renderer<'a> {
             "language": config.language,
             "authors": config.authors,
             "base_url": config.base_url,
-            "brand": {"name": config.brand.name, "logo": logo, "primary": config.brand.primary, "accent": config.brand.accent},
+            "brand": {"name": config.brand.name, "logo": logo, "primary": config.brand.primary, "accent": config.brand.accent, "palette": crate::brand::palette(&config.brand)},
             "slides": {"width": config.slides.width, "height": config.slides.height, "aspect": config.slides.aspect},
             "roadmap": {"path": config.roadmap.path, "title": config.roadmap.title},
+            "accessibility": {
+                "contact": config.accessibility.contact,
+                "status": config.accessibility.status,
+                // The statement's page, linked from every footer.
+                "url": config.accessibility.statement.as_ref()
+                    .and_then(|rel| site.by_rel.get(rel.as_str()))
+                    .map(|&i| site.pages[i].url.clone()),
+            },
         });
         let strings = serde_json::to_value(&theme.strings).unwrap_or(Value::Null);
         Renderer {
@@ -252,6 +260,13 @@ impl<'a> Renderer<'a> {
                 let mut vars = self.base_vars("");
                 vars.set("sidebar", self.sidebar(None, "")?.as_ref());
                 vars.set("page", json!({"title": self.string("not_found_title"), "url": "404.html", "kind": "page"}));
+                // Inline, so the page keeps its look at any depth (see 404.html).
+                let css = self.theme.files.get("static/site.css");
+                let css = css
+                    .map(|f| String::from_utf8_lossy(&f.bytes))
+                    .unwrap_or_default();
+                vars.set("site_css", css.as_ref());
+                vars.set("root_path", root_path(&self.config.base_url));
                 self.render_vars("404.html", vars)?
             }
             Job::Sitemap if self.config.base_url.is_empty() => return Ok(None),
@@ -326,6 +341,16 @@ fn stage(staging: &Staging, path: &str, blob: &Blob) -> Result<Blob, Diagnostic>
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.
+/// The path of `base_url` ending in `/` (`https://x.org/schulung` -> `/schulung/`);
+/// empty without one.
+fn root_path(base_url: &str) -> String {
+    let Some((_, rest)) = base_url.split_once("://") else {
+        return String::new();
+    };
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    format!("{}/", path.trim_end_matches('/'))
+}
+
 fn logo_url(logo: &Path) -> String {
     let text = display_path(logo);
     match text.strip_prefix("static/") {

@@ -242,7 +242,6 @@
 
   function show(open) {
     box.hidden = !open;
-    input.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
   function clear() {

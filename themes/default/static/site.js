@@ -100,6 +100,12 @@
     var reset = section.querySelector(".checklist-reset");
     var items = [];
     var stored = null;
+    // Markdown wraps a task's box and text in a label; the checklist builds its own.
+    each("label.task-item", function (given) {
+      if (given.closest(".checklist") !== section) return;
+      while (given.firstChild) given.parentNode.insertBefore(given.firstChild, given);
+      given.parentNode.removeChild(given);
+    }, section);
     try {
       stored = JSON.parse(load(key) || "null");
     } catch (e) {
