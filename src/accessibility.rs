@@ -197,7 +197,7 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
             _ => {}
         }
     }
-    let (calls, _) = crate::shortcode::scan(body);
+    let (calls, _) = crate::shortcode::scan(body, crate::markdown::options());
     for call in calls.iter().filter(|c| c.name == "video") {
         let title = call.args.get("title").and_then(|a| a.as_text());
         if title.is_none_or(|t| t.trim().is_empty()) {
