@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, line_col, nearest};
 use crate::slug::slugify;
@@ -36,6 +37,19 @@ pub struct Config {
     /// Configured taxonomies in the order of the file.
     pub taxonomies: Vec<Taxonomy>,
     pub accessibility: Accessibility,
+    /// Where settings checked after this stage stand in the file.
+    #[serde(skip)]
+    pub at: Locations,
+}
+
+/// Line and column of a setting in `book.toml` ((0, 0) when the file leaves it out),
+/// for errors that later stages find about it.
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    /// `[output.html] theme`.
+    pub theme: (usize, usize),
+    /// `[build] build-dir`.
+    pub build_dir: (usize, usize),
 }
 
 /// The accessibility statement (`[accessibility]`): which page holds it (linked from
@@ -103,7 +117,7 @@ struct RawConfig {
     slides: RawSlides,
     #[serde(default)]
     roadmap: RawRoadmap,
-    taxonomies: Option<IndexMap<String, RawTaxonomy>>,
+    taxonomies: Option<IndexMap<String, Spanned<RawTaxonomy>>>,
     #[serde(default)]
     accessibility: RawAccessibility,
 }
@@ -122,7 +136,7 @@ struct RawBook {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawBuild {
-    build_dir: Option<PathBuf>,
+    build_dir: Option<Spanned<PathBuf>>,
     #[serde(default)]
     drafts: bool,
 }
@@ -137,7 +151,7 @@ struct RawOutput {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawHtml {
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
     base_url: Option<String>,
 }
 
@@ -145,15 +159,15 @@ struct RawHtml {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawBrand {
     name: Option<String>,
-    logo: Option<PathBuf>,
-    primary: Option<String>,
-    accent: Option<String>,
+    logo: Option<Spanned<PathBuf>>,
+    primary: Option<Spanned<String>>,
+    accent: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawSlides {
-    aspect: Option<String>,
+    aspect: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -168,13 +182,13 @@ struct RawRoadmap {
 struct RawAccessibility {
     statement: Option<String>,
     contact: Option<String>,
-    status: Option<String>,
+    status: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawTaxonomy {
-    path: Option<String>,
+    path: Option<Spanned<String>>,
     title: Option<String>,
 }
 
@@ -287,37 +301,36 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let language = language.unwrap_or_else(|| "en".to_string());
     let german = language.starts_with("de");
 
-    let brand = match brand {
-        Some(RawBrand {
-            name,
-            logo,
-            primary,
-            accent,
-        }) => Brand {
-            name: name.unwrap_or_else(|| title.clone()),
-            logo,
-            primary: primary.unwrap_or_else(|| NEUTRAL_PRIMARY.to_string()),
-            accent: accent.unwrap_or_else(|| NEUTRAL_ACCENT.to_string()),
-        },
-        None => Brand {
-            name: title.clone(),
-            logo: None,
-            primary: NEUTRAL_PRIMARY.to_string(),
-            accent: NEUTRAL_ACCENT.to_string(),
-        },
-    };
-    for (key, value) in [("primary", &brand.primary), ("accent", &brand.accent)] {
-        if !is_hex_colour(value) {
-            diags.push(
-                key_error(
-                    text,
-                    key,
-                    format!("brand colour '{value}' is not a hex colour"),
-                )
-                .with_hint("write it as \"#rrggbb\" or \"#rgb\""),
-            );
+    let at =
+        |span: Option<std::ops::Range<usize>>| span.map_or((0, 0), |s| line_col(text, s.start));
+    let RawBrand {
+        name,
+        logo,
+        primary,
+        accent,
+    } = brand.unwrap_or_default();
+    let logo_at = at(logo.as_ref().map(Spanned::span));
+    let mut colour = |value: Option<Spanned<String>>, neutral: &str| match value {
+        Some(value) => {
+            if !is_hex_colour(value.get_ref()) {
+                diags.push(
+                    key_error(
+                        at(Some(value.span())),
+                        format!("brand colour '{}' is not a hex colour", value.get_ref()),
+                    )
+                    .with_hint("write it as \"#rrggbb\" or \"#rgb\""),
+                );
+            }
+            value.into_inner()
         }
-    }
+        None => neutral.to_string(),
+    };
+    let brand = Brand {
+        name: name.unwrap_or_else(|| title.clone()),
+        primary: colour(primary, NEUTRAL_PRIMARY),
+        accent: colour(accent, NEUTRAL_ACCENT),
+        logo: logo.map(Spanned::into_inner),
+    };
     if let Some(logo) = &brand.logo {
         if logo.is_absolute()
             || logo
@@ -325,14 +338,13 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
                 .any(|c| matches!(c, std::path::Component::ParentDir))
         {
             diags.push(
-                key_error(text, "logo", "logo must be a path inside the project")
+                key_error(logo_at, "logo must be a path inside the project")
                     .with_hint("put the file in static/ and write \"static/logo.svg\""),
             );
         } else if !root.join(logo).is_file() {
             diags.push(
                 key_error(
-                    text,
-                    "logo",
+                    logo_at,
                     format!("logo file '{}' does not exist", logo.display()),
                 )
                 .with_hint("put the file in static/ or remove the `logo` key"),
@@ -340,17 +352,14 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         }
     }
 
-    let aspect = aspect.unwrap_or_else(|| "16:9".to_string());
+    let aspect_at = at(aspect.as_ref().map(Spanned::span));
+    let aspect = aspect.map_or_else(|| "16:9".to_string(), Spanned::into_inner);
     let (width, height) = match parse_aspect(&aspect) {
         Some(size) => size,
         None => {
             diags.push(
-                key_error(
-                    text,
-                    "aspect",
-                    format!("slide aspect '{aspect}' is not a ratio"),
-                )
-                .with_hint("use \"16:9\" or \"4:3\""),
+                key_error(aspect_at, format!("slide aspect '{aspect}' is not a ratio"))
+                    .with_hint("use \"16:9\" or \"4:3\""),
             );
             (1280, 720)
         }
@@ -359,27 +368,35 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let taxonomies = match taxonomies {
         Some(map) => map
             .into_iter()
-            .map(|(key, RawTaxonomy { path, title })| Taxonomy {
-                path: path.unwrap_or_else(|| slugify(&key)),
-                title: title.unwrap_or_else(|| key.clone()),
-                key,
+            .map(|(key, table)| {
+                // A bad path is reported at its value, or at the table that lacks one.
+                let table_at = at(Some(table.span()));
+                let RawTaxonomy { path, title } = table.into_inner();
+                let path_at = path.as_ref().map_or(table_at, |p| at(Some(p.span())));
+                let path = path.map_or_else(|| slugify(&key), Spanned::into_inner);
+                if slugify(&path) != path.trim_matches('/') || path.is_empty() {
+                    diags.push(
+                        key_error(
+                            path_at,
+                            format!("taxonomy path '{path}' is not a URL segment"),
+                        )
+                        .with_hint(format!("use \"{}\"", slugify(&path))),
+                    );
+                }
+                Taxonomy {
+                    path,
+                    title: title.unwrap_or_else(|| key.clone()),
+                    key,
+                }
             })
             .collect(),
         None => default_taxonomies(german),
     };
-    for taxonomy in &taxonomies {
-        if slugify(&taxonomy.path) != taxonomy.path.trim_matches('/') || taxonomy.path.is_empty() {
-            diags.push(
-                key_error(
-                    text,
-                    &taxonomy.key,
-                    format!("taxonomy path '{}' is not a URL segment", taxonomy.path),
-                )
-                .with_hint(format!("use \"{}\"", slugify(&taxonomy.path))),
-            );
-        }
-    }
 
+    let at = Locations {
+        theme: at(theme.as_ref().map(Spanned::span)),
+        build_dir: at(build_dir.as_ref().map(Spanned::span)),
+    };
     let roadmap_path = roadmap_path
         .unwrap_or_else(|| "fahrplan".to_string())
         .trim_matches('/')
@@ -389,9 +406,9 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         description: description.unwrap_or_default(),
         authors,
         src: tidy(src.unwrap_or_else(|| PathBuf::from("content"))),
-        build_dir: tidy(build_dir.unwrap_or_else(|| PathBuf::from("site"))),
+        build_dir: tidy(build_dir.map_or_else(|| PathBuf::from("site"), Spanned::into_inner)),
         drafts,
-        theme: theme.unwrap_or_else(|| "default".to_string()),
+        theme: theme.map_or_else(|| "default".to_string(), Spanned::into_inner),
         base_url: base_url
             .unwrap_or_default()
             .trim_end_matches('/')
@@ -411,6 +428,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         accessibility,
         title,
         language,
+        at,
     }
 }
 
@@ -425,12 +443,14 @@ fn check_accessibility(
         contact,
         status,
     } = raw;
-    let status = status.unwrap_or_else(|| "partial".to_string());
+    let status_at = status
+        .as_ref()
+        .map_or((0, 0), |s| line_col(text, s.span().start));
+    let status = status.map_or_else(|| "partial".to_string(), Spanned::into_inner);
     if !ACCESSIBILITY_STATUS.contains(&status.as_str()) {
         diags.push(
             key_error(
-                text,
-                "status",
+                status_at,
                 format!("accessibility status '{status}' is not one of full, partial, none"),
             )
             .with_hint("full: conforms to WCAG 2.1 AA; partial: with the known limitations the statement lists; none"),
@@ -489,13 +509,13 @@ fn is_hex_colour(value: &str) -> bool {
         .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// An error located at the line where `key` is set in the file.
-fn key_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
-    let (line, col) = find_key(text, key).unwrap_or((0, 0));
+/// An error at a setting's place in the file.
+fn key_error((line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
     Diagnostic::error(CONFIG_FILE, line, col, message)
 }
 
-/// Line and column of the first line that assigns `key` (`key =` / `key:`), if any.
+/// Line and column of the first line that assigns `key` (`key =` or `key:`), if any;
+/// for front matter, where no parser gives spans.
 pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     text.lines().enumerate().find_map(|(i, line)| {
         let trimmed = line.trim_start();

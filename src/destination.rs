@@ -17,7 +17,7 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::config::{CONFIG_FILE, Config, find_key};
+use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// Where the build folder setting came from, for the error message.
@@ -69,7 +69,7 @@ pub fn guard(root: &Path, config: &Config, dest: Option<&Path>) -> Result<PathBu
     };
     let refuse = |reason: String| {
         let mut diags = Diagnostics::default();
-        diags.push(refusal(root, setting, origin, reason));
+        diags.push(refusal(config, setting, origin, reason));
         diags
     };
     let unresolvable = |e: io::Error| refuse(format!("it cannot be resolved ({e})"));
@@ -127,7 +127,7 @@ pub fn guard(root: &Path, config: &Config, dest: Option<&Path>) -> Result<PathBu
 }
 
 /// The error for a refused build folder, located at its setting.
-fn refusal(root: &Path, setting: &Path, origin: Origin, reason: String) -> Diagnostic {
+fn refusal(config: &Config, setting: &Path, origin: Origin, reason: String) -> Diagnostic {
     let hint = "buyin replaces its build folder as a whole; choose a folder of its own \
                 inside the project, such as \"site\"";
     match origin {
@@ -137,8 +137,7 @@ fn refusal(root: &Path, setting: &Path, origin: Origin, reason: String) -> Diagn
         ))
         .with_hint(hint),
         Origin::Config => {
-            let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-            let (line, col) = find_key(&text, "build-dir").unwrap_or((0, 0));
+            let (line, col) = config.at.build_dir;
             Diagnostic::error(
                 CONFIG_FILE,
                 line,

@@ -129,14 +129,6 @@ impl Diagnostics {
             .count()
     }
 
-    /// Number of warnings.
-    pub fn warning_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
-    }
-
     /// All diagnostics, sorted by path, line, column, and without repeats.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();

@@ -150,17 +150,18 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
 
 /// Runs the pipeline and keeps the model beside the output.
 pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, Diagnostics> {
-    run(root, options, None)
+    run(root, config::load(root)?, options, None)
 }
 
-/// The pipeline; with a `staging` folder, rendered files go there instead of memory.
+/// The pipeline from a loaded `book.toml`; with a `staging` folder, rendered files go
+/// there instead of memory.
 fn run(
     root: &Path,
+    config: Config,
     options: &BuildOptions,
     staging: Option<&output::Staging>,
 ) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
-    let config = config::load(root)?;
     let theme = theme::load(root, &config)?;
     clock.lap("config and theme");
     let drafts = options.drafts || config.drafts;
@@ -249,7 +250,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     // Files go into a staging folder as they are rendered, which replaces the build
     // folder only when the whole run succeeded.
     let staging = output::Staging::create(&dir).map_err(cannot_write)?;
-    let generated = match run(root, options, Some(&staging)) {
+    let generated = match run(root, config, options, Some(&staging)) {
         Ok(generated) => generated,
         Err(diags) => {
             staging.discard();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
-use crate::config::{CONFIG_FILE, Config, find_key};
+use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::shortcode::{Rules, RulesError};
 
@@ -110,8 +110,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
             }
         }
     } else if config.theme != "default" {
-        let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-        let (line, col) = find_key(&text, "theme").unwrap_or((0, 0));
+        let (line, col) = config.at.theme;
         diags.push(
             Diagnostic::error(
                 CONFIG_FILE,

@@ -18,11 +18,11 @@ pub use shortcodes::SiteEnv;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use tera::Context;
+use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::deck;
@@ -41,8 +41,8 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub config: &'a Config,
     pub theme: &'a Theme,
-    strings: Value,
-    config_value: Value,
+    /// Template contexts holding `config` and `strings`, shared by all jobs.
+    contexts: Contexts,
     /// What the search index keeps between renders (`serve`).
     search_cache: Option<&'a Mutex<SearchCache>>,
     /// Rendered sidebars: most pages of a large section show the same one.
@@ -72,12 +72,17 @@ impl<'a> Renderer<'a> {
             },
         });
         let strings = serde_json::to_value(&theme.strings).unwrap_or(Value::Null);
+        let mut shared = Vars::default();
+        shared.set("config", config_value);
+        shared.set("strings", strings);
         Renderer {
             site,
             config,
             theme,
-            strings,
-            config_value,
+            contexts: Contexts {
+                shared: shared.into_context(),
+                free: Mutex::default(),
+            },
             search_cache: None,
             sidebars: Mutex::default(),
         }
@@ -104,29 +109,22 @@ impl<'a> Renderer<'a> {
         self.string(&format!("kind_{}", kind.name()))
     }
 
-    fn base_context(&self, url: &str) -> Context {
-        self.base_vars(url).into_context()
-    }
-
-    /// The variables every page template gets; values are moved into the template
-    /// context, never serialized a second time.
+    /// The variables of a template for the page at `url`, besides the shared `config`
+    /// and `strings`; values are moved into the template context, never serialized a
+    /// second time.
     fn base_vars(&self, url: &str) -> Vars {
         let mut vars = Vars::default();
         vars.set("root", crate::url::root_prefix(url));
-        vars.set("config", self.config_value.clone());
-        vars.set("strings", self.strings.clone());
         vars
-    }
-
-    fn render_vars(&self, name: &str, vars: Vars) -> Result<Vec<u8>, Diagnostic> {
-        self.render_template(name, &vars.into_context())
     }
 
     /// Renders into bytes: what becomes a file needs no `String`, whose UTF-8 check
     /// would read every page (and every large deck) once more.
-    fn render_template(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+    fn render_vars(&self, name: &str, vars: Vars) -> Result<Vec<u8>, Diagnostic> {
         let mut bytes = Vec::new();
-        let rendered = self.theme.tera.render_to(name, context, &mut bytes);
+        let rendered = self
+            .contexts
+            .render(&self.theme.tera, name, vars, &mut bytes);
         rendered.map(|()| bytes).map_err(|e| {
             let origin = self
                 .theme
@@ -315,6 +313,35 @@ pub fn job_path(site: &Site, job: Job) -> Option<String> {
         Job::SearchIndex => "assets/search-index.js".into(),
         Job::QaIndex => "assets/qa-index.js".into(),
     })
+}
+
+/// Template contexts that already hold what every template shares (`config`,
+/// `strings`). A job borrows one, moves its own variables in, renders, and takes them
+/// out again: the shared values are copied once per worker thread, not once per file.
+struct Contexts {
+    shared: Context,
+    free: Mutex<Vec<Context>>,
+}
+
+impl Contexts {
+    fn render(&self, tera: &Tera, name: &str, vars: Vars, out: &mut Vec<u8>) -> tera::Result<()> {
+        let free = || self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut context = free().pop().unwrap_or_else(|| self.shared.clone());
+        let keys: Vec<String> = vars.0.keys().cloned().collect();
+        context.extend(vars.into_context());
+        let rendered = tera.render_to(name, &context, out);
+        for key in &keys {
+            // A variable of the job that hid a shared one gives it back.
+            match self.shared.get(key) {
+                Some(value) => context.insert(key.as_str(), value),
+                None => {
+                    context.remove(key);
+                }
+            }
+        }
+        free().push(context);
+        rendered
+    }
 }
 
 /// Template variables, moved into a Tera context in one piece.

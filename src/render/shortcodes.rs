@@ -60,23 +60,25 @@ impl Env for SiteEnv<'_> {
             Some(rules) => rules.check(call, self)?,
             None => serde_json::Map::new(),
         };
-        let mut context = r.base_context(page_url);
+        let mut vars = r.base_vars(page_url);
         for (key, value) in &call.args {
-            context.insert(key.as_str(), value);
+            vars.set(key, serde_json::to_value(value).unwrap_or_default());
         }
-        context.insert("body", &body.unwrap_or_default());
-        context.insert(
+        vars.set("body", body.unwrap_or_default());
+        vars.set(
             "uid",
-            &format!("{}{}", crate::slug::slugify(page_url), call.span.start),
+            format!("{}{}", crate::slug::slugify(page_url), call.span.start),
         );
         for (key, value) in values {
-            context.insert(key, &value);
+            vars.set(&key, value);
         }
-        r.theme
-            .tera
-            .render(&format!("shortcodes/{name}.html"), &context)
+        let template = format!("shortcodes/{name}.html");
+        let mut bytes = Vec::new();
+        r.contexts
+            .render(&r.theme.tera, &template, vars, &mut bytes)
+            .map(|()| String::from_utf8_lossy(&bytes).into_owned())
             .map_err(|e| {
-                let d = template_diagnostic(Path::new(&format!("shortcodes/{name}.html")), &e);
+                let d = template_diagnostic(Path::new(&template), &e);
                 format!("shortcode '{name}': {}", d.message)
             })
     }
