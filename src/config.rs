@@ -302,7 +302,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let german = language.starts_with("de");
 
     let at =
-        |span: Option<std::ops::Range<usize>>| span.map_or((0, 0), |s| line_col(text, s.start));
+        |span: Option<std::ops::Range<usize>>| span.map_or((0, 0), |s| setting_at(text, s.start));
     let RawBrand {
         name,
         logo,
@@ -507,6 +507,15 @@ fn is_hex_colour(value: &str) -> bool {
     value
         .strip_prefix('#')
         .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Line and column of the setting whose value starts at byte `value`: the start of
+/// that line's text, where a `key = value` line names its key.
+fn setting_at(text: &str, value: usize) -> (usize, usize) {
+    let value = value.min(text.len());
+    let line_start = text[..value].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..value];
+    line_col(text, line_start + before.len() - before.trim_start().len())
 }
 
 /// An error at a setting's place in the file.
