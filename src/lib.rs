@@ -4,14 +4,21 @@
 //! The pipeline is a closed chain of plain functions; a stage runs only if the one
 //! before it had no errors, and nothing touches the build folder before the last:
 //!
-//! 1. [`config::load`]   `book.toml` -> [`config::Config`]
-//! 2. [`theme::load`]    embedded default theme + project overrides -> Tera templates
+//! 1. [`config::load`]   `book.toml`, read once -> [`config::Config`]
+//! 2. [`theme::load`]    embedded default theme + project overrides -> Tera templates,
+//!    UI strings, shortcode argument rules
 //! 3. [`source::load`]   `content/**/*.md` -> checked front matter (in parallel)
-//! 4. [`site::build`]    URLs, taxonomies, roadmap, navigation, reference checks
-//! 5. [`markdown`]       every page's Markdown -> HTML blocks (in parallel)
+//! 4. [`site::build`]    URLs ([`url`]), taxonomies, roadmap, navigation, references
+//! 5. [`markdown`]       every page's Markdown -> HTML blocks (in parallel); calls found
+//!    by [`shortcode`] grammar, checked against its rules, rendered by the theme
 //! 6. [`site::Site::check_links`] internal links and anchors
-//! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]
+//! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]:
+//!    pages, slides (assembled by [`deck`]), navigation, print view, sitemap, [`search`]
 //! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
+//!
+//! Beside the chain: [`diag`] (diagnostics), [`slug`], [`chart`] (metrics as SVG),
+//! [`audit`] (external resources, for `check`), [`destination`] (the build folder
+//! guard), [`scaffold`] (`init`, `new`).
 //!
 //! [`serve`] keeps the result in memory: an edit to a page re-renders that page and the
 //! files that show it, a structural change runs stages 1–7 again, and only changed files
