@@ -445,7 +445,7 @@ fn check_accessibility(
     } = raw;
     let status_at = status
         .as_ref()
-        .map_or((0, 0), |s| line_col(text, s.span().start));
+        .map_or((0, 0), |s| setting_at(text, s.span().start));
     let status = status.map_or_else(|| "partial".to_string(), Spanned::into_inner);
     if !ACCESSIBILITY_STATUS.contains(&status.as_str()) {
         diags.push(
