@@ -49,6 +49,7 @@ pub mod slug;
 pub mod source;
 pub mod theme;
 pub mod url;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -220,6 +221,14 @@ fn run(
     let mut warnings = site.warnings.clone();
     warnings.extend(brand::check(&config.brand, &book_toml));
     warnings.extend(diags);
+    // Links out of the project were left out of the sources and the output.
+    for dir in [
+        config.src.clone(),
+        PathBuf::from("static"),
+        Path::new("themes").join(&config.theme),
+    ] {
+        warnings.extend(walk::files(root, &root.join(dir), &config.build_dir).skipped);
+    }
     Ok(Generated {
         timings: clock.laps,
         config,

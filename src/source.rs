@@ -209,25 +209,20 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, D
         );
         return Err(diags);
     }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
-        match entry {
-            Ok(entry)
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|e| e == "md") =>
-            {
-                files.push(entry.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| config.src.clone());
-                diags.push(Diagnostic::error(path, 0, 0, format!("cannot read ({e})")));
-            }
-        }
+    let walked = crate::walk::files(root, &content_dir, &config.build_dir);
+    for (path, cause) in walked.unreadable {
+        diags.push(Diagnostic::error(
+            path,
+            0,
+            0,
+            format!("cannot read ({cause})"),
+        ));
     }
+    let files: Vec<PathBuf> = walked
+        .files
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
     let results: Vec<Result<Option<Source>, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|file| {

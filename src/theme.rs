@@ -77,22 +77,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         .collect();
     let dir = root.join("themes").join(&config.theme);
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
-            match std::fs::read(entry.path()) {
+        for path in crate::walk::files(root, &dir, &config.build_dir).files {
+            let rel = display_path(path.strip_prefix(&dir).unwrap_or(&path));
+            match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let origin = entry
-                        .path()
-                        .strip_prefix(root)
-                        .unwrap_or(entry.path())
-                        .to_path_buf();
+                    let origin = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
                     files.insert(
                         rel,
                         ThemeFile {
@@ -102,7 +91,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
                     );
                 }
                 Err(e) => diags.push(Diagnostic::error(
-                    entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                    path.strip_prefix(root).unwrap_or(&path),
                     0,
                     0,
                     format!("cannot read theme file ({e})"),

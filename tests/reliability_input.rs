@@ -118,3 +118,73 @@ fn serve_shows_the_nesting_error_in_the_overlay_and_keeps_running() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A project beside a folder `draussen/` that is not part of it.
+#[cfg(unix)]
+fn project_with_neighbour() -> (tempfile::TempDir, std::path::PathBuf) {
+    let outer = tempfile::tempdir().expect("temp dir");
+    let proj = outer.path().join("proj");
+    for (path, text) in [
+        ("proj/book.toml", BOOK),
+        ("proj/content/index.md", START),
+        ("proj/bilder/karte.svg", "<svg/>"),
+        ("draussen/geheim.txt", "geheim"),
+        ("draussen/seite.md", "---\ntitle: Fremd\n---\nFremd.\n"),
+    ] {
+        common::write(&outer.path().join(path), text.as_bytes());
+    }
+    (outer, proj)
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_project_are_skipped_with_a_warning_and_links_inside_are_followed() {
+    use std::os::unix::fs::symlink;
+    let (outer, proj) = project_with_neighbour();
+    let outside = outer.path().join("draussen");
+    std::fs::create_dir_all(proj.join("static")).expect("static");
+    symlink(&outside, proj.join("static/aussen")).expect("link");
+    symlink(outside.join("geheim.txt"), proj.join("static/geheim.txt")).expect("link");
+    symlink(proj.join("bilder"), proj.join("static/innen")).expect("link");
+    symlink(outer.path().join("fehlt"), proj.join("static/kaputt")).expect("link");
+    symlink(&proj, proj.join("static/schleife")).expect("link");
+    std::fs::create_dir_all(proj.join("site")).expect("site");
+    symlink(proj.join("site"), proj.join("static/alt")).expect("link");
+    symlink(&outside, proj.join("content/extern")).expect("link");
+
+    let out = assert_cmd::Command::cargo_bin("buyin")
+        .expect("buyin")
+        .current_dir(&proj)
+        .arg("build")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for (link, why) in [
+        ("static/aussen", "points outside the project"),
+        ("static/geheim.txt", "points outside the project"),
+        ("static/kaputt", "does not exist"),
+        ("static/schleife", "links back to a folder above it"),
+        ("static/alt", "points into the build folder"),
+        ("content/extern", "points outside the project"),
+    ] {
+        assert!(
+            stderr.lines().any(|l| l
+                .starts_with(&format!("warning: {link}:1:1: skipped symbolic link"))
+                && l.contains(why)),
+            "no warning for {link} ({why}):\n{stderr}"
+        );
+    }
+    let site = proj.join("site");
+    assert!(!site.join("aussen").exists() && !site.join("geheim.txt").exists());
+    assert!(!site.join("schleife").exists() && !site.join("alt").exists());
+    assert!(
+        !site.join("extern").exists(),
+        "a page from outside was built"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("innen/karte.svg")).expect("followed link"),
+        "<svg/>"
+    );
+    assert!(site.join("index.html").is_file());
+}

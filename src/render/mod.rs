@@ -192,10 +192,15 @@ impl<'a> Renderer<'a> {
             "assets/highlight.css",
             Blob::bytes(markdown::highlight_css().as_bytes()),
         );
-        copy_tree(&root.join("static"), "", &mut output, &|_| true);
-        copy_tree(&root.join(&self.config.src), "", &mut output, &|p| {
-            p.extension().is_none_or(|e| e != "md")
-        });
+        let project = (root, self.config.build_dir.as_path());
+        copy_tree(project, &root.join("static"), "", &mut output, &|_| true);
+        copy_tree(
+            project,
+            &root.join(&self.config.src),
+            "",
+            &mut output,
+            &|p| p.extension().is_none_or(|e| e != "md"),
+        );
         if let Some(logo) = &self.config.brand.logo {
             if !logo.starts_with("static") {
                 output.insert(logo_url(logo), Blob::Copy(root.join(logo)));
@@ -391,20 +396,21 @@ fn logo_url(logo: &Path) -> String {
     }
 }
 
-fn copy_tree(dir: &Path, prefix: &str, output: &mut Output, keep: &dyn Fn(&Path) -> bool) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() && keep(entry.path()) {
-            if let Ok(rel) = entry.path().strip_prefix(dir) {
+/// Copies every file below `dir` that `keep` accepts; links out of the project are
+/// skipped (see [`crate::walk`]).
+fn copy_tree(
+    (root, build_dir): (&Path, &Path),
+    dir: &Path,
+    prefix: &str,
+    output: &mut Output,
+    keep: &dyn Fn(&Path) -> bool,
+) {
+    for path in crate::walk::files(root, dir, build_dir).files {
+        if keep(&path) {
+            if let Ok(rel) = path.strip_prefix(dir) {
                 output.insert(
                     format!("{prefix}{}", display_path(rel)),
-                    Blob::Copy(entry.path().to_path_buf()),
+                    Blob::Copy(path.clone()),
                 );
             }
         }

@@ -1,0 +1,97 @@
+//! Walking a project folder (content, `static/`, a theme): every file in it, in name
+//! order, following symbolic links only while they stay inside the project.
+//!
+//! A link whose target lies inside the project is followed (its files are used as if
+//! they were where the link is); a link out of the project, a dangling link, a link back
+//! to a folder above it and a link into the build folder are skipped, each with a warning
+//! naming it. So a build never reads (and never copies into the site) anything outside
+//! the project, and never copies a site into itself.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// What [`files`] found below a folder.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Every file, by its path through the folder (links kept as written).
+    pub files: Vec<PathBuf>,
+    /// Skipped links, as warnings.
+    pub skipped: Vec<Diagnostic>,
+    /// Entries that could not be read: `(path, cause)`.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// Every file below `dir` (which lies in the project at `root`, whose build folder is
+/// `build_dir`), see the module doc.
+pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
+    let mut walked = Walked::default();
+    if !dir.exists() {
+        return walked;
+    }
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let inside = canonical(root);
+    let site = canonical(&root.join(build_dir));
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                if e.loop_ancestor().is_some() {
+                    walked
+                        .skipped
+                        .push(skipped(&shown(&path), "it links back to a folder above it"));
+                } else if path.is_symlink() && !path.exists() {
+                    walked
+                        .skipped
+                        .push(skipped(&shown(&path), "its target does not exist"));
+                } else {
+                    walked.unreadable.push((shown(&path), e.to_string()));
+                }
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            let at = entry.path().parent().map(canonical).unwrap_or_default();
+            let why = match target {
+                Err(_) => Some("its target does not exist".to_string()),
+                Ok(target) if !target.starts_with(&inside) => Some(format!(
+                    "it points outside the project, to '{}'",
+                    target.display()
+                )),
+                Ok(target) if at.starts_with(&target) => {
+                    Some("it links back to a folder above it".to_string())
+                }
+                Ok(target) if target.starts_with(&site) || site.starts_with(&target) => {
+                    Some("it points into the build folder".to_string())
+                }
+                Ok(_) => None,
+            };
+            if let Some(why) = why {
+                walked.skipped.push(skipped(&shown(entry.path()), &why));
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            walked.files.push(entry.into_path());
+        }
+    }
+    walked
+}
+
+fn skipped(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(path, 0, 0, format!("skipped symbolic link ({why})"))
+        .with_hint("copy the files into the project, or link to a folder inside it")
+}
