@@ -189,6 +189,10 @@ pub struct Stage {
     pub goals: Vec<String>,
 }
 
+/// How many folders deep content may lie below the content folder; the navigation is a
+/// tree of that depth, and deeper trees are refused rather than risking the stack.
+pub const MAX_FOLDER_DEPTH: usize = 32;
+
 /// Loads every Markdown file under the content folder. Drafts are dropped unless
 /// `drafts` is set.
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, Diagnostics> {
@@ -218,11 +222,29 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, D
             format!("cannot read ({cause})"),
         ));
     }
-    let files: Vec<PathBuf> = walked
+    let (files, too_deep): (Vec<PathBuf>, Vec<PathBuf>) = walked
         .files
         .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == "md"))
-        .collect();
+        .partition(|path| {
+            let below = path.strip_prefix(&content_dir).unwrap_or(path);
+            below.components().count() <= MAX_FOLDER_DEPTH
+        });
+    if let Some(first) = too_deep.iter().min_by_key(|p| p.components().count()) {
+        diags.push(
+            Diagnostic::error(
+                relative(root, first),
+                1,
+                1,
+                format!(
+                    "nesting deeper than {MAX_FOLDER_DEPTH} folders ({} file{} that deep)",
+                    too_deep.len(),
+                    if too_deep.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint("move the content into fewer levels of folders"),
+        );
+    }
     let results: Vec<Result<Option<Source>, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|file| {

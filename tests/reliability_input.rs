@@ -188,3 +188,26 @@ fn links_out_of_the_project_are_skipped_with_a_warning_and_links_inside_are_foll
     );
     assert!(site.join("index.html").is_file());
 }
+
+#[test]
+fn content_folders_nested_deeper_than_the_navigation_allows_are_an_error() {
+    let project = Project::new(&[("book.toml", BOOK), ("content/index.md", START)]);
+    project.build();
+    let before = common::tree(&project.site());
+    let mut folder = String::from("content");
+    for _ in 0..300 {
+        folder.push_str("/a");
+        project.write(&format!("{folder}/index.md"), "---\ntitle: Tief\n---\nx\n");
+    }
+    let run = project.run(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    let shallowest = format!("content{}/index.md", "/a".repeat(32));
+    assert!(
+        stderr.contains(&format!(
+            "error: {shallowest}:1:1: nesting deeper than 32 folders (269 files that deep)"
+        )),
+        "{stderr}"
+    );
+    assert!(before == common::tree(&project.site()), "site/ changed");
+}
