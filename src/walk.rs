@@ -1,11 +1,12 @@
-//! Walking a project folder (content, `static/`, a theme): every file in it, in name
-//! order, following symbolic links only while they stay inside the project.
+//! Walking a source folder (content, `static/`, a theme): every file in it, in name
+//! order, following symbolic links only while they stay inside that folder.
 //!
-//! A link whose target lies inside the project is followed (its files are used as if
-//! they were where the link is); a link out of the project, a dangling link, a link back
-//! to a folder above it and a link into the build folder are skipped, each with a warning
-//! naming it. So a build never reads (and never copies into the site) anything outside
-//! the project, and never copies a site into itself.
+//! A link whose target lies inside the folder being walked is followed (its files are
+//! used as if they were where the link is); a link out of the folder (elsewhere in the
+//! project or outside it), a dangling link, a link back to a folder above it and a link
+//! into the build folder are skipped, each with a warning naming it. So a build never
+//! reads (and never copies into the site) anything from outside its source folders, and
+//! never copies a site into itself.
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,7 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
         return walked;
     }
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let inside = canonical(root);
+    let inside = canonical(dir);
     let site = canonical(&root.join(build_dir));
     let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut entries = walkdir::WalkDir::new(dir)
@@ -65,7 +66,8 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
             let why = match target {
                 Err(_) => Some("its target does not exist".to_string()),
                 Ok(target) if !target.starts_with(&inside) => Some(format!(
-                    "it points outside the project, to '{}'",
+                    "it points outside '{}', to '{}'",
+                    shown(dir).display(),
                     target.display()
                 )),
                 Ok(target) if at.starts_with(&target) => {
@@ -93,5 +95,5 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
 
 fn skipped(path: &Path, why: &str) -> Diagnostic {
     Diagnostic::warning(path, 0, 0, format!("skipped symbolic link ({why})"))
-        .with_hint("copy the files into the project, or link to a folder inside it")
+        .with_hint("copy the files into the folder, or link to a folder inside it")
 }

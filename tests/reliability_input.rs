@@ -127,7 +127,8 @@ fn project_with_neighbour() -> (tempfile::TempDir, std::path::PathBuf) {
     for (path, text) in [
         ("proj/book.toml", BOOK),
         ("proj/content/index.md", START),
-        ("proj/bilder/karte.svg", "<svg/>"),
+        ("proj/static/bilder/karte.svg", "<svg/>"),
+        ("proj/privat.txt", "privat"),
         ("draussen/geheim.txt", "geheim"),
         ("draussen/seite.md", "---\ntitle: Fremd\n---\nFremd.\n"),
     ] {
@@ -138,16 +139,17 @@ fn project_with_neighbour() -> (tempfile::TempDir, std::path::PathBuf) {
 
 #[cfg(unix)]
 #[test]
-fn links_out_of_the_project_are_skipped_with_a_warning_and_links_inside_are_followed() {
+fn links_out_of_a_source_folder_are_skipped_with_a_warning_and_links_inside_are_followed() {
     use std::os::unix::fs::symlink;
     let (outer, proj) = project_with_neighbour();
     let outside = outer.path().join("draussen");
     std::fs::create_dir_all(proj.join("static")).expect("static");
     symlink(&outside, proj.join("static/aussen")).expect("link");
     symlink(outside.join("geheim.txt"), proj.join("static/geheim.txt")).expect("link");
-    symlink(proj.join("bilder"), proj.join("static/innen")).expect("link");
+    symlink(proj.join("static/bilder"), proj.join("static/innen")).expect("link");
+    symlink(proj.join("privat.txt"), proj.join("static/privat.txt")).expect("link");
     symlink(outer.path().join("fehlt"), proj.join("static/kaputt")).expect("link");
-    symlink(&proj, proj.join("static/schleife")).expect("link");
+    symlink(proj.join("static"), proj.join("static/schleife")).expect("link");
     std::fs::create_dir_all(proj.join("site")).expect("site");
     symlink(proj.join("site"), proj.join("static/alt")).expect("link");
     symlink(&outside, proj.join("content/extern")).expect("link");
@@ -161,12 +163,13 @@ fn links_out_of_the_project_are_skipped_with_a_warning_and_links_inside_are_foll
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     for (link, why) in [
-        ("static/aussen", "points outside the project"),
-        ("static/geheim.txt", "points outside the project"),
+        ("static/aussen", "points outside 'static'"),
+        ("static/geheim.txt", "points outside 'static'"),
+        ("static/privat.txt", "points outside 'static'"),
         ("static/kaputt", "does not exist"),
         ("static/schleife", "links back to a folder above it"),
-        ("static/alt", "points into the build folder"),
-        ("content/extern", "points outside the project"),
+        ("static/alt", "points outside 'static'"),
+        ("content/extern", "points outside 'content'"),
     ] {
         assert!(
             stderr.lines().any(|l| l
@@ -178,6 +181,10 @@ fn links_out_of_the_project_are_skipped_with_a_warning_and_links_inside_are_foll
     let site = proj.join("site");
     assert!(!site.join("aussen").exists() && !site.join("geheim.txt").exists());
     assert!(!site.join("schleife").exists() && !site.join("alt").exists());
+    assert!(
+        !site.join("privat.txt").exists(),
+        "a project file outside static/ was copied"
+    );
     assert!(
         !site.join("extern").exists(),
         "a page from outside was built"
