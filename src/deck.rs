@@ -4,24 +4,53 @@
 //!
 //! Works on the blocks `markdown.rs` produced from pulldown-cmark events, so a `---`
 //! inside code or under a paragraph (a setext heading) never splits a slide.
+//!
+//! The deck model, as the slides page, the handout and `buyin export` read it: a deck
+//! is a `Vec<Slide>` in talk order. A slide's `html` is what the audience sees, `notes`
+//! what the presenter reads (and the handout prints beside the slide). A slide expanded
+//! from an argument or case also keeps its data: `summary` on the answer slide,
+//! `metrics` on the case slide, so an exporter can draw them natively. Ids inside
+//! `html` and `notes` are unique per deck once [`number_ids`] has run.
 
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::markdown::{Block, BlockRole, escape};
 use crate::shortcode::Call;
-use crate::site::Site;
-use crate::source::{Kind, KindData};
+use crate::site::{Page, Site};
+use crate::source::{Kind, KindData, Metric};
 use crate::url::rebase_html;
 
 /// One slide.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Slide {
+    /// The slide's content as HTML.
     pub html: String,
     /// Speaker notes as HTML; empty when there are none.
     pub notes: String,
-    /// Layout classes, space-separated (`title`, `section`, `columns`, …).
+    /// Layout classes, space-separated (`title`, `section`, `columns`, `objection`,
+    /// `answer`, `case`, …).
     pub class: String,
+    /// On an argument's answer slide: the argument's `summary` points as written (inline
+    /// Markdown; `crate::summary::html` renders them). Empty elsewhere, and when the
+    /// argument has none (the slide then shows the answer's opening).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub summary: Vec<String>,
+    /// On a case slide: every metric of the case; numbers are drawn as a chart, text
+    /// values as key-figure tiles. Empty elsewhere.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<Metric>,
+}
+
+/// Makes the ids of a deck's slides unique within one file: slide `n` (1-based) prefixes
+/// the ids of its content with `sN-` and those of its notes with `sN-n-`, in-slide links
+/// included (see `crate::anchor`).
+pub fn number_ids(slides: &mut [Slide]) {
+    for (i, slide) in slides.iter_mut().enumerate() {
+        let prefix = format!("s{}-", i + 1);
+        slide.html = crate::anchor::prefix_ids(&slide.html, &prefix);
+        slide.notes = crate::anchor::prefix_ids(&slide.notes, &format!("{prefix}n-"));
+    }
 }
 
 /// Splits rendered blocks into slides. `expand` turns a slide that holds only an
@@ -47,14 +76,10 @@ pub fn split(blocks: &[Block], expand: &dyn Fn(&Call) -> Option<Vec<Slide>>) -> 
             }
             _ if current.in_notes => current.notes.push_str(&block.html),
             BlockRole::Shortcode(call) => {
-                current.html.push_str(&block.html);
+                current.parts.push(block.html.clone());
                 current.calls.push(call.clone());
-                current.blocks += 1;
             }
-            _ => {
-                current.html.push_str(&block.html);
-                current.blocks += 1;
-            }
+            _ => current.parts.push(block.html.clone()),
         }
     }
     current.finish(&mut slides, expand);
@@ -63,17 +88,17 @@ pub fn split(blocks: &[Block], expand: &dyn Fn(&Call) -> Option<Vec<Slide>>) -> 
 
 #[derive(Default)]
 struct Draft {
-    html: String,
+    /// The HTML of each top-level content block.
+    parts: Vec<String>,
     notes: String,
     class: String,
     in_notes: bool,
-    blocks: usize,
     calls: Vec<Call>,
 }
 
 impl Draft {
     fn finish(self, slides: &mut Vec<Slide>, expand: &dyn Fn(&Call) -> Option<Vec<Slide>>) {
-        if self.blocks == 1 && self.calls.len() == 1 {
+        if self.parts.len() == 1 && self.calls.len() == 1 {
             if let Some(mut expanded) = expand(&self.calls[0]) {
                 if let Some(first) = expanded.first_mut() {
                     if !self.notes.is_empty() {
@@ -84,20 +109,48 @@ impl Draft {
                 return;
             }
         }
-        if self.html.trim().is_empty() && self.notes.trim().is_empty() {
+        let html = if self.class.split(' ').any(|c| c == "columns") {
+            columns(&self.parts)
+        } else {
+            self.parts.concat()
+        };
+        if html.trim().is_empty() && self.notes.trim().is_empty() {
             return;
         }
         slides.push(Slide {
-            html: self.html,
+            html,
             notes: self.notes,
             class: self.class,
+            ..Slide::default()
         });
     }
 }
 
+/// A `columns` slide's content: a leading `h1`/`h2` on top, the other blocks split
+/// half left, half right (the left column takes the odd one), so the slides page, the
+/// handout and an export all show the same two columns.
+fn columns(parts: &[String]) -> String {
+    let heading = parts
+        .first()
+        .filter(|p| p.starts_with("<h1") || p.starts_with("<h2"));
+    let body = &parts[usize::from(heading.is_some())..];
+    if body.len() < 2 {
+        return parts.concat();
+    }
+    let (left, right) = body.split_at(body.len().div_ceil(2));
+    format!(
+        "{}<div class=\"deck-columns\">\n<div class=\"deck-col\">\n{}</div>\n<div class=\"deck-col\">\n{}</div>\n</div>\n",
+        heading.map_or("", |h| h.as_str()),
+        left.concat(),
+        right.concat()
+    )
+}
+
 /// The slides of an argument, for a deck shown at (or below) the page `at`: its
-/// objection, then its answer. The answer slide shows the answer's first paragraph;
-/// the whole answer goes into the notes.
+/// objection, then its answer. The answer slide shows the argument's `summary`, or
+/// without one the answer up to its first heading (deck.js fits it to the canvas). The
+/// notes hold what a presenter needs at a glance: the answer's opening (when the slide
+/// shows the summary) and the evidence, never the whole body.
 pub fn argument_slides(
     site: &Site,
     page: usize,
@@ -120,46 +173,83 @@ pub fn argument_slides(
         escape(format!("{} {}", strings("objection_from"), who).trim()),
         escape(&argument.objection)
     );
-    // The slide carries the answer's first paragraph (its message); the whole answer
-    // goes into the notes, so the slide stays readable from the back of the room.
-    let lead = page
-        .rendered
-        .blocks
+    let opening = rebase_html(&opening(page), &page.url, at);
+    let mut answer = format!("<h2>{}</h2>\n", escape(page.title()));
+    let mut notes = String::new();
+    match crate::summary::html(&argument.summary) {
+        Some(summary) => {
+            answer.push_str(&summary);
+            answer.push('\n');
+            notes.push_str(&opening);
+        }
+        None => answer.push_str(&opening),
+    }
+    let evidence: Vec<String> = argument
+        .evidence
         .iter()
-        .take_while(|b| !b.html.starts_with("<h2") && !b.html.starts_with("<h3"))
-        .find(|b| b.html.starts_with("<p"))
-        .map_or("", |b| b.html.as_str());
-    let answer = format!(
-        "<h2>{}</h2>\n{}",
-        escape(page.title()),
-        rebase_html(lead, &page.url, at)
-    );
+        .filter_map(|path| site.by_rel.get(crate::url::content_path(path)))
+        .map(|&e| escape(site.pages[e].title()))
+        .collect();
+    if !evidence.is_empty() {
+        notes.push_str(&format!(
+            "<p><strong>{}:</strong> {}</p>\n",
+            escape(&strings("evidence")),
+            evidence.join("; ")
+        ));
+    }
     vec![
         Slide {
             html: objection,
-            notes: String::new(),
             class: "objection".into(),
+            ..Slide::default()
         },
         Slide {
             html: answer,
-            notes: rebase_html(&page.rendered.html(), &page.url, at),
+            notes,
             class: "answer".into(),
+            summary: argument.summary.clone(),
+            ..Slide::default()
         },
     ]
 }
 
+/// The blocks of a page up to its first heading, as HTML: an answer's opening.
+fn opening(page: &Page) -> String {
+    page.rendered
+        .blocks
+        .iter()
+        .take_while(|b| !b.html.starts_with("<h"))
+        .filter(|b| b.role == BlockRole::Content)
+        .map(|b| b.html.as_str())
+        .collect()
+}
+
+/// Organisation, industry, size and year of a case, those that are given.
+fn case_facts(page: &Page) -> Vec<&str> {
+    let KindData::Case(case) = &page.source.front.kind else {
+        return Vec::new();
+    };
+    [&case.organization, &case.industry, &case.size, &case.year]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect()
+}
+
 /// The slide of a case, for a deck shown at (or below) the page `at`: title, facts,
-/// metrics chart and its summary.
-pub fn case_slide(site: &Site, page: usize, at: &str) -> Vec<Slide> {
+/// its description, then every metric (numbers as a chart, text as key-figure tiles).
+/// The notes hold the story's opening and the source.
+pub fn case_slide(
+    site: &Site,
+    page: usize,
+    strings: &dyn Fn(&str) -> String,
+    at: &str,
+) -> Vec<Slide> {
     let page = &site.pages[page];
     let KindData::Case(case) = &page.source.front.kind else {
         return Vec::new();
     };
-    let facts: Vec<&str> = [&case.organization, &case.industry, &case.year]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let facts = case_facts(page);
     let mut html = format!("<h2>{}</h2>\n", escape(page.title()));
     if !facts.is_empty() {
         html.push_str(&format!(
@@ -170,25 +260,30 @@ pub fn case_slide(site: &Site, page: usize, at: &str) -> Vec<Slide> {
     if let Some(description) = &page.source.front.description {
         html.push_str(&format!("<p>{}</p>\n", escape(description)));
     }
-    if let Some(chart) = crate::chart::metrics_chart(&case.metrics, page.title()) {
+    let caption = format!("{}: {}", strings("metrics"), page.title());
+    if let Some(chart) = crate::chart::metrics_chart(&case.metrics, &caption) {
         html.push_str(&format!(
             "<figure class=\"chart\" tabindex=\"0\">{chart}</figure>\n"
         ));
-    } else if !case.metrics.is_empty() {
-        html.push_str("<ul class=\"metrics\">");
-        for metric in &case.metrics {
-            html.push_str(&format!(
-                "<li><strong>{}</strong> {}</li>",
-                escape(&metric.value),
-                escape(&metric.label)
-            ));
-        }
-        html.push_str("</ul>\n");
+    }
+    if let Some(tiles) = crate::chart::key_figures(&case.metrics) {
+        html.push_str(&tiles);
+        html.push('\n');
+    }
+    let mut notes = rebase_html(&opening(page), &page.url, at);
+    if let Some(source) = &case.source {
+        notes.push_str(&format!(
+            "<p><strong>{}:</strong> {}</p>\n",
+            escape(&strings("source")),
+            escape(source)
+        ));
     }
     vec![Slide {
         html,
-        notes: rebase_html(&page.rendered.html(), &page.url, at),
+        notes,
         class: "case".into(),
+        metrics: case.metrics.clone(),
+        ..Slide::default()
     }]
 }
 
@@ -203,22 +298,25 @@ pub fn expand(
     let &page = site.by_rel.get(path.trim_start_matches("./"))?;
     match call.name.as_str() {
         "argument" => Some(argument_slides(site, page, strings, at)),
-        "case" => Some(case_slide(site, page, at)),
+        "case" => Some(case_slide(site, page, strings, at)),
         _ => None,
     }
 }
 
 /// The slides of deck page `page`: its own slides, lone `argument` and `case` calls
-/// expanded into that item's slides.
+/// expanded into that item's slides; ids numbered per slide.
 pub fn page_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> String) -> Vec<Slide> {
     let at = site.pages[page].url.as_str();
-    split(&site.pages[page].rendered.blocks, &|call| {
+    let mut slides = split(&site.pages[page].rendered.blocks, &|call| {
         expand(site, call, strings, at)
-    })
+    });
+    number_ids(&mut slides);
+    slides
 }
 
 /// The generated deck of term `n` of taxonomy `t`: a title slide, the slides of the
-/// term's introduction, then each argument's objection and answer and each case.
+/// term's introduction, then each argument's objection and answer and each case; ids
+/// numbered per slide.
 pub fn audience_slides(
     site: &Site,
     config: &Config,
@@ -232,8 +330,8 @@ pub fn audience_slides(
             escape(&term.name),
             escape(&format!("{} · {}", config.title, config.brand.name))
         ),
-        notes: String::new(),
         class: "title".into(),
+        ..Slide::default()
     }];
     let at = term.url.as_str();
     if let Some(&node) = site.by_url.get(&term.url) {
@@ -250,9 +348,10 @@ pub fn audience_slides(
     }
     for &p in &term.pages {
         if site.pages[p].kind() == Kind::Case {
-            slides.extend(case_slide(site, p, &term.url));
+            slides.extend(case_slide(site, p, strings, &term.url));
         }
     }
+    number_ids(&mut slides);
     slides
 }
 
@@ -329,6 +428,33 @@ mod tests {
         let deck = slides("<!-- class: title -->\n\n# A\n\n---\n\n<!-- class: columns -->\n\nB");
         assert_eq!(deck[0].class, "title");
         assert_eq!(deck[1].class, "columns");
+    }
+
+    #[test]
+    fn columns_split_the_blocks_under_the_heading() {
+        let deck = slides(
+            "<!-- class: columns -->\n\n## Plan\n\n### Wir tun\n\n- a\n\n### Wir brauchen\n\n- b",
+        );
+        let html = &deck[0].html;
+        assert!(html.starts_with("<h2 id=\"plan\">Plan</h2>"), "{html}");
+        let cols: Vec<&str> = html.split("<div class=\"deck-col\">").skip(1).collect();
+        assert_eq!(cols.len(), 2, "{html}");
+        assert!(cols[0].contains("Wir tun") && cols[0].contains("<li>a</li>"));
+        assert!(cols[1].contains("Wir brauchen") && cols[1].contains("<li>b</li>"));
+        // one block after the heading flows instead (deck.css)
+        let one = slides("<!-- class: columns -->\n\n## Plan\n\n- a\n- b");
+        assert!(!one[0].html.contains("deck-columns"));
+    }
+
+    #[test]
+    fn ids_are_numbered_per_slide() {
+        let mut deck = slides("## Was\n\n[oben](#was)\n\nNotiz: x\n\n---\n\n## Was");
+        number_ids(&mut deck);
+        assert_eq!(
+            deck[0].html,
+            "<h2 id=\"s1-was\">Was</h2>\n<p><a href=\"#s1-was\">oben</a></p>\n"
+        );
+        assert_eq!(deck[1].html, "<h2 id=\"s2-was-1\">Was</h2>\n");
     }
 
     #[test]

@@ -29,6 +29,7 @@
 //! writes to the terminal.
 
 pub mod accessibility;
+pub mod anchor;
 pub mod audit;
 pub mod brand;
 pub mod chart;
@@ -47,6 +48,7 @@ pub mod shortcode;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod summary;
 pub mod theme;
 pub mod url;
 pub mod walk;

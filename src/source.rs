@@ -49,7 +49,7 @@ impl Kind {
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             Kind::Page => &[],
-            Kind::Argument => &["objection", "evidence"],
+            Kind::Argument => &["objection", "evidence", "summary"],
             Kind::Case => &[
                 "organization",
                 "industry",
@@ -150,7 +150,13 @@ pub struct Argument {
     pub objection: String,
     /// Content paths of cases, relative to the content folder.
     pub evidence: Vec<String>,
+    /// The answer at a glance, as written (inline Markdown): one sentence, or up to
+    /// [`SUMMARY_POINTS`] short points. Empty when the front matter has none.
+    pub summary: Vec<String>,
 }
+
+/// At most this many points in an argument's `summary`: a slide shows them large.
+pub const SUMMARY_POINTS: usize = 4;
 
 /// A best-practice case.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -164,7 +170,7 @@ pub struct Case {
 }
 
 /// One figure of a case.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Metric {
     pub label: String,
     /// The value as written.
@@ -558,6 +564,7 @@ impl Fields<'_> {
                 KindData::Argument(Argument {
                     objection: objection.unwrap_or_default(),
                     evidence: self.take("evidence").unwrap_or_default(),
+                    summary: self.summary(),
                 })
             }
             Kind::Case => {
@@ -587,6 +594,47 @@ impl Fields<'_> {
                 goals: self.take("goals").unwrap_or_default(),
             }),
         }
+    }
+
+    /// `summary`: a text, or a list of one to [`SUMMARY_POINTS`] texts; none empty.
+    fn summary(&mut self) -> Vec<String> {
+        let points = match self.take::<Value>("summary") {
+            None => return Vec::new(),
+            Some(Value::String(text)) => vec![text],
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                items.into_iter().map(|item| scalar_text(item)).collect()
+            }
+            Some(_) => {
+                self.error(
+                    "summary",
+                    "field 'summary' must be text or a list of texts".into(),
+                    Some("write `summary: \"…\"` or a list of up to four short points".into()),
+                );
+                return Vec::new();
+            }
+        };
+        let points: Vec<String> = points.iter().map(|p| p.trim().to_string()).collect();
+        if points.is_empty() || points.iter().any(String::is_empty) {
+            self.error(
+                "summary",
+                "field 'summary' is empty".into(),
+                Some("give the answer at a glance, or remove the field".into()),
+            );
+            return Vec::new();
+        }
+        if points.len() > SUMMARY_POINTS {
+            self.error(
+                "summary",
+                format!(
+                    "field 'summary' has {} points (at most {SUMMARY_POINTS} fit on a slide)",
+                    points.len()
+                ),
+                Some(
+                    "merge or drop points; the answer below the front matter holds the rest".into(),
+                ),
+            );
+        }
+        points
     }
 
     fn metric(&mut self, mut map: BTreeMap<String, Value>) -> Option<Metric> {

@@ -11,8 +11,40 @@
 (function () {
   'use strict';
 
+  // Shrink a slide's text (via --fit) until its content fits the canvas; if
+  // text at FIT_MIN still overflows (big figures), zoom the content out down to
+  // ZOOM_MIN, the floor. Returns false when the content overflows even then.
+  const FIT_MIN = 0.6;          // text down to 60 % (18px of 30px) ...
+  const ZOOM_MIN = 0.75;        // ... then the whole content down to 75 %
+  function fitContent(c) {
+    const overflows = () => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1;
+    let f = 1;
+    c.style.removeProperty('--fit');
+    c.style.removeProperty('--zoom');
+    c.classList.remove('deck-zoomed');
+    while (overflows() && f > FIT_MIN) {
+      f = Math.round((f - 0.05) * 100) / 100;
+      c.style.setProperty('--fit', String(f));
+    }
+    let z = 1;
+    while (overflows() && z > ZOOM_MIN) {
+      z = Math.round((z - 0.05) * 100) / 100;
+      c.style.setProperty('--zoom', String(z));
+      c.classList.add('deck-zoomed');
+    }
+    return !overflows();
+  }
+
   const deckEl = document.querySelector('.deck');
-  if (!deckEl) return;
+  if (!deckEl) {
+    // The handout on a deck's page draws the same slides, scaled: fit them too.
+    const fitHandout = () => document.querySelectorAll('.handout-thumb > .slide > .slide-content').forEach((c) => {
+      if (!fitContent(c)) c.parentNode.setAttribute('data-overflow', 'true');
+    });
+    fitHandout();
+    window.addEventListener('load', fitHandout);
+    return;
+  }
 
   // ---------- configuration ----------
 
@@ -22,8 +54,6 @@
   const INCREMENTAL = deckEl.dataset.incremental === 'true';
   const TITLE = deckEl.dataset.title || document.title;
   const IS_PRESENTER = new URLSearchParams(location.search).has('presenter');
-  const FIT_MIN = 0.6;          // shrink overflowing text to at most 60 % ...
-  const ZOOM_MIN = 0.5;         // ... then zoom the whole content out to at most 50 %
   const SWIPE_PX = 50;
   const QA = Array.isArray(window.BUYIN_QA) ? window.BUYIN_QA : [];
   // The site root: data-root from the template, else derived from this
@@ -31,33 +61,19 @@
   const SCRIPT_SRC = (document.currentScript && document.currentScript.getAttribute('src')) || '';
   const ROOT = deckEl.dataset.root != null ? deckEl.dataset.root : SCRIPT_SRC.replace(/assets\/deck\.js(\?.*)?$/, '');
 
-  const STRINGS = {
-    de: {
-      slide: 'Folie', of: 'von', deck: 'Foliensatz', prev: 'Zurück', next: 'Weiter',
-      overview: 'Übersicht (O)', fullscreen: 'Vollbild (F)', presenter: 'Referentenansicht (P)',
-      presenterTitle: 'Referentenansicht', current: 'Aktuell', upNext: 'Als Nächstes',
-      nextStep: 'Nächster Schritt', end: 'Ende des Vortrags', notes: 'Notizen',
-      noNotes: 'Keine Notizen zu dieser Folie.', elapsed: 'Verstrichen', remaining: 'Verbleibend',
-      clock: 'Uhrzeit', start: 'Start', pause: 'Pause', resume: 'Weiter', reset: 'Zurücksetzen',
-      step: 'Schritt', qaPlaceholder: 'Einwand suchen … (Enter zeigt die Antwort)',
-      qaLabel: 'Fragen und Einwände durchsuchen', qaActive: 'Antwort eingeblendet – Esc kehrt zur Folie zurück',
-      qaBack: 'Zurück zur Folie', qaOpen: 'Seite öffnen', blank: 'Bildschirm schwarz (B)',
-      smaller: 'Notizen kleiner', larger: 'Notizen größer', answer: 'Antwort',
-    },
-    en: {
-      slide: 'Slide', of: 'of', deck: 'Slide deck', prev: 'Previous', next: 'Next',
-      overview: 'Overview (O)', fullscreen: 'Fullscreen (F)', presenter: 'Presenter view (P)',
-      presenterTitle: 'Presenter view', current: 'Current', upNext: 'Up next',
-      nextStep: 'Next step', end: 'End of talk', notes: 'Notes',
-      noNotes: 'No notes for this slide.', elapsed: 'Elapsed', remaining: 'Remaining',
-      clock: 'Clock', start: 'Start', pause: 'Pause', resume: 'Resume', reset: 'Reset',
-      step: 'Step', qaPlaceholder: 'Search objections … (Enter shows the answer)',
-      qaLabel: 'Search questions and objections', qaActive: 'Answer shown – Esc returns to the slide',
-      qaBack: 'Back to slide', qaOpen: 'Open page', blank: 'Blank screen (B)',
-      smaller: 'Smaller notes', larger: 'Larger notes', answer: 'Answer',
-    },
-  };
-  const T = STRINGS[(document.documentElement.lang || 'en').slice(0, 2).toLowerCase()] || STRINGS.en;
+  // UI strings come from the theme's strings/<language>.toml: the template writes
+  // every string into data-strings, and the `deck_*` keys are this runtime's
+  // (`deck_qa_placeholder` becomes T.qaPlaceholder). A missing key shows its name.
+  const T = (function () {
+    let all = {};
+    try { all = JSON.parse(deckEl.dataset.strings || '{}'); } catch (e) { all = {}; }
+    const t = {};
+    Object.keys(all).forEach((key) => {
+      if (key.indexOf('deck_') !== 0) return;
+      t[key.slice(5).replace(/_([a-z])/g, (m, c) => c.toUpperCase())] = all[key];
+    });
+    return new Proxy(t, { get: (o, k) => (k in o ? o[k] : String(k)) });
+  })();
 
   const slides = Array.from(deckEl.children).filter((el) => el.matches('section.slide'));
   const N = slides.length;
@@ -81,6 +97,7 @@
   // Control icons as inline SVG: no icon font, and no glyph a system font may lack.
   const ICONS = {
     prev: 'M15 5l-7 7 7 7',
+    help: 'M9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14M12 17.5v.5',
     next: 'M9 5l7 7-7 7',
     overview: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
     fullscreen: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
@@ -164,32 +181,23 @@
   // Steps of each slide in document order: fragments always, list items in
   // incremental decks.
   const steps = slides.map((slide) => {
-    const sel = INCREMENTAL ? '.slide-content li, .slide-content .fragment' : '.slide-content .fragment';
+    // Key-figure tiles are figures, not points to reveal.
+    const sel = INCREMENTAL ? '.slide-content li:not(.metric-tiles > li), .slide-content .fragment' : '.slide-content .fragment';
     const list = Array.from(slide.querySelectorAll(sel));
     list.forEach((s) => s.classList.add('deck-step'));
     return list;
   });
 
-  // Shrink a slide's text (via --fit) until its content fits the canvas;
-  // if text at FIT_MIN still overflows (big figures), zoom the content out.
+  // A slide that overflows even at the floor is reported: it gets
+  // data-overflow, a console warning, and is listed by buyinDeck.overflowing().
   function fit(slide) {
     const c = slide.querySelector('.slide-content');
     if (!c) return;
-    const overflows = () => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1;
-    let f = 1;
-    c.style.removeProperty('--fit');
-    c.style.removeProperty('--zoom');
-    c.classList.remove('deck-zoomed');
-    while (overflows() && f > FIT_MIN) {
-      f = Math.round((f - 0.05) * 100) / 100;
-      c.style.setProperty('--fit', String(f));
-    }
-    let z = 1;
-    while (overflows() && z > ZOOM_MIN) {
-      z = Math.round((z - 0.05) * 100) / 100;
-      c.style.setProperty('--zoom', String(z));
-      c.classList.add('deck-zoomed');
-    }
+    slide.removeAttribute('data-overflow');
+    if (fitContent(c)) return;
+    slide.setAttribute('data-overflow', 'true');
+    const i = slides.indexOf(slide);
+    if (window.console) console.warn('buyin: slide ' + (i + 1) + ' does not fit its canvas even scaled down: ' + (i >= 0 ? slideLabel(i) : ''));
   }
 
   function prepareSlides() {
@@ -227,28 +235,95 @@
     chrome.live.setAttribute('aria-atomic', 'true');
     document.body.appendChild(chrome.live);
 
+    // On-screen controls, in tab order after the deck; they show while the
+    // pointer moves or one of them has focus, and fade when the mouse rests.
     const controls = el('div', 'deck-controls');
+    controls.setAttribute('role', 'toolbar');
+    controls.setAttribute('aria-label', T.deck);
     controls.append(
       iconButton('prev', T.prev, () => prev()),
       iconButton('next', T.next, () => next()),
-      iconButton('overview', T.overview, () => toggleOverview()),
-      iconButton('fullscreen', T.fullscreen, () => toggleFullscreen()),
-      iconButton('presenter', T.presenter, () => openPresenter()),
+      iconButton('overview', T.overview + ' (O)', () => toggleOverview()),
+      iconButton('presenter', T.presenter + ' (P)', () => openPresenter()),
+      iconButton('fullscreen', T.fullscreen + ' (F)', () => toggleFullscreen()),
+      iconButton('help', T.help + ' (?)', () => toggleHelp()),
     );
     document.body.appendChild(controls);
+    chrome.controls = controls;
     let idle;
-    document.addEventListener('mousemove', () => {
+    const wake = () => {
       document.body.classList.add('deck-ui-active');
       clearTimeout(idle);
       idle = setTimeout(() => document.body.classList.remove('deck-ui-active'), 2500);
-    });
+    };
+    document.addEventListener('mousemove', wake);
+    document.addEventListener('touchstart', wake, { passive: true });
+  }
+
+  // ---------- help: every key, in the deck's language ----------
+
+  const help = { el: null, back: null };
+  function isHelpOpen() { return !!help.el && !help.el.hidden; }
+  function toggleHelp(force) {
+    const open = force == null ? !isHelpOpen() : force;
+    if (!help.el) {
+      if (!open) return;
+      help.el = el('div', 'deck-help');
+      help.el.setAttribute('role', 'dialog');
+      help.el.setAttribute('aria-modal', 'true');
+      help.el.setAttribute('aria-labelledby', 'deck-help-title');
+      const box = el('div', 'deck-help-box');
+      const title = el('h2', null, T.help);
+      title.id = 'deck-help-title';
+      const list = el('dl');
+      const rows = [
+        [["\u2192", "\u2193", T.keySpace, "PageDown", "N"], T.keyNext],
+        [['\u2190', '\u2191', 'Shift+' + T.keySpace, 'PageUp', 'Backspace'], T.keyPrev],
+        [['Home', 'End'], T.keyFirstLast],
+        [['O'], T.keyOverview],
+        [['F'], T.keyFullscreen],
+        [['P'], T.keyPresenter],
+        [['B', '.'], T.keyBlank],
+        [['Esc'], T.keyEscape],
+        [['?'], T.keyHelp],
+        [[T.keyMouse], T.keyClick],
+        [[T.keyTouch], T.keySwipe],
+      ];
+      rows.forEach(([keys, what]) => {
+        const dt = el('dt');
+        keys.forEach((k, i) => {
+          if (i) dt.append(' ');
+          dt.append(el('kbd', null, k));
+        });
+        list.append(dt, el('dd', null, what));
+      });
+      const close = button(T.helpClose, null, () => toggleHelp(false));
+      close.className = 'deck-help-close';
+      box.append(title, list, close);
+      help.el.append(box);
+      help.el.addEventListener('click', (e) => { if (e.target === help.el) toggleHelp(false); });
+      help.el.addEventListener('keydown', (e) => {
+        // Keep Tab inside the dialog: its one control is the close button.
+        if (e.key === 'Tab') { e.preventDefault(); close.focus(); }
+      });
+      document.body.appendChild(help.el);
+    }
+    help.el.hidden = !open;
+    if (open) {
+      help.back = document.activeElement;
+      help.el.querySelector('.deck-help-close').focus({ preventScroll: true });
+    } else if (help.back && help.back.focus) {
+      help.back.focus({ preventScroll: true });
+    }
   }
 
   function render() {
     slides.forEach((s, i) => {
       const cur = i === state.slide;
       s.classList.toggle('is-current', cur);
+      // Slides not shown can neither be focused nor read by screen readers.
       s.setAttribute('aria-hidden', String(!cur));
+      s.inert = !cur;
     });
     steps[state.slide].forEach((s, i) => s.classList.toggle('is-shown', i < state.step));
     renderQa();
@@ -579,6 +654,10 @@
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
     keepAwake();
     if (e.target.closest && e.target.closest('input, textarea, select, [contenteditable]')) return;
+    if (isHelpOpen()) {
+      if (e.key === 'Escape' || e.key === '?') { toggleHelp(false); e.preventDefault(); }
+      return;
+    }
     if (isOverviewOpen()) { if (overviewKey(e)) e.preventDefault(); return; }
     // Buttons and links keep Enter/space for themselves.
     const onControl = e.target.closest && e.target.closest('button, a[href]');
@@ -597,6 +676,7 @@
       case 'f': case 'F': toggleFullscreen(); break;
       case 'p': case 'P': openPresenter(); break;
       case 'b': case 'B': case '.': setState({ blank: !state.blank }); break;
+      case '?': toggleHelp(true); break;
       case 'Escape':
         if (state.qa >= 0 || state.blank) setState({ qa: -1, blank: false });
         else return;
@@ -607,13 +687,24 @@
   }
   document.addEventListener('keydown', onKey);
 
+  // A click or tap on the right part of the window advances, on the left third
+  // it goes back; links, controls, form fields and selected text keep theirs.
+  document.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || IS_PRESENTER || isOverviewOpen() || isHelpOpen()) return;
+    if (e.target.closest('a[href], button, input, select, textarea, label, summary, details, video, audio, iframe, [contenteditable], .deck-controls')) return;
+    const sel = window.getSelection && window.getSelection();
+    if (sel && !sel.isCollapsed && String(sel).trim()) return;
+    keepAwake();
+    if (e.clientX < window.innerWidth / 3) prev(); else next();
+  });
+
   let touch = null;
   document.addEventListener('touchstart', (e) => {
     touch = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
   }, { passive: true });
   document.addEventListener('touchend', (e) => {
     keepAwake();
-    if (!touch || isOverviewOpen() || e.target.closest('.deck-p-side')) { touch = null; return; }
+    if (!touch || isOverviewOpen() || isHelpOpen() || e.target.closest('.deck-p-side')) { touch = null; return; }
     const dx = e.changedTouches[0].clientX - touch.x;
     const dy = e.changedTouches[0].clientY - touch.y;
     touch = null;
@@ -624,7 +715,7 @@
 
   function buildPresenter() {
     document.body.classList.add('deck-presenter-mode');
-    document.title = T.presenterTitle + ' – ' + TITLE;
+    document.title = T.presenter + ' – ' + TITLE;
     deckEl.setAttribute('aria-hidden', 'true');
     deckEl.tabIndex = -1;
 
@@ -653,8 +744,8 @@
     if (DURATION_MIN) bar.append(remaining.box);
     bar.append(clock.box, position.box, status, el('span', 'deck-p-spacer'),
       button('A\u2212', T.smaller, notesSize(-2)), button('A+', T.larger, notesSize(2)),
-      iconButton('overview', T.overview, () => toggleOverview()),
-      button('B', T.blank, () => setState({ blank: !state.blank })));
+      iconButton('overview', T.overview + ' (O)', () => toggleOverview()),
+      button('B', T.blank + ' (B)', () => setState({ blank: !state.blank })));
 
     const pane = (label, cls) => {
       const p = el('section', 'deck-p-pane ' + (cls || ''));
@@ -868,6 +959,8 @@
     next: next,
     prev: prev,
     current: () => state.slide + 1,
+    overflowing: () => slides.filter((s) => s.hasAttribute('data-overflow')).map((s) => slides.indexOf(s) + 1),
+    help: () => isHelpOpen(),
     count: () => N,
     step: () => state.step,
   };
