@@ -100,7 +100,10 @@ impl Renderer<'_> {
             "description": page.source.front.description,
         });
         match &page.source.front.kind {
-            KindData::Argument(argument) => link["objection"] = json!(argument.objection),
+            KindData::Argument(argument) => {
+                link["objection"] = json!(argument.objection);
+                link["summary"] = json!(crate::summary::html(&argument.summary));
+            }
             KindData::Case(case) => link["organization"] = json!(case.organization),
             KindData::Deck(meta) => link["duration"] = json!(meta.duration),
             _ => {}
@@ -150,6 +153,7 @@ impl Renderer<'_> {
             KindData::Page => {}
             KindData::Argument(argument) => {
                 value["objection"] = json!(argument.objection);
+                value["summary"] = json!(crate::summary::html(&argument.summary));
                 value["evidence"] = json!(
                     argument
                         .evidence
@@ -161,7 +165,7 @@ impl Renderer<'_> {
             }
             KindData::Case(_) => {
                 let case = self.case_value(p);
-                for &key in Kind::Case.fields().iter().chain(&["chart"]) {
+                for &key in Kind::Case.fields().iter().chain(&["chart", "key_figures"]) {
                     value[key] = case[key].clone();
                 }
             }
@@ -198,6 +202,7 @@ impl Renderer<'_> {
                 &case.metrics,
                 &format!("{}: {}", self.string("metrics"), page.title())
             ));
+            value["key_figures"] = json!(crate::chart::key_figures(&case.metrics));
         }
         value
     }

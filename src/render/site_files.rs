@@ -155,6 +155,7 @@ impl Renderer<'_> {
                     "stakeholders": front.taxonomies.get("stakeholders").cloned().unwrap_or_default(),
                     "tags": front.taxonomies.get("tags").cloned().unwrap_or_default(),
                     "url": page.url,
+                    "summary": crate::summary::html(&argument.summary),
                     "answer": rebase_qa(&page.rendered.html(), &page.url),
                 }))
             })
