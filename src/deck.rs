@@ -12,9 +12,12 @@
 //! `metrics` on the case slide, so an exporter can draw them natively. Ids inside
 //! `html` and `notes` are unique per deck once [`number_ids`] has run.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::diag::Diagnostic;
 use crate::markdown::{Block, BlockRole, escape};
 use crate::shortcode::Call;
 use crate::site::{Page, Site};
@@ -285,6 +288,61 @@ pub fn case_slide(
         metrics: case.metrics.clone(),
         ..Slide::default()
     }]
+}
+
+/// A warning for every argument that appears in a deck (expanded on a deck's slide or
+/// in the generated deck of one of its audience terms) without a `summary`: its answer
+/// slide then shows the answer's opening, fitted, which is rarely what a room should
+/// read. One warning per argument, naming the first deck that shows it.
+pub fn summary_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut shown_in: BTreeMap<usize, String> = BTreeMap::new();
+    for page in &site.pages {
+        if !matches!(page.source.front.kind, KindData::Deck(_)) {
+            continue;
+        }
+        for block in &page.rendered.blocks {
+            let BlockRole::Shortcode(call) = &block.role else {
+                continue;
+            };
+            let path = call.args.get("path").and_then(|a| a.as_text());
+            if let (true, Some(&p)) = (
+                call.name == "argument",
+                path.and_then(|path| site.by_rel.get(path.trim_start_matches("./"))),
+            ) {
+                shown_in
+                    .entry(p)
+                    .or_insert_with(|| page.title().to_string());
+            }
+        }
+    }
+    for taxonomy in site.taxonomies.iter().filter(|t| t.has_audience_decks()) {
+        for term in &taxonomy.terms {
+            for &p in &term.pages {
+                shown_in.entry(p).or_insert_with(|| term.name.clone());
+            }
+        }
+    }
+    shown_in
+        .into_iter()
+        .filter_map(|(p, deck)| {
+            let page = &site.pages[p];
+            let KindData::Argument(argument) = &page.source.front.kind else {
+                return None;
+            };
+            argument.summary.is_empty().then(|| {
+                Diagnostic::warning(
+                    &page.source.path,
+                    1,
+                    1,
+                    format!(
+                        "argument '{}' has no summary (its answer slide in '{deck}' shows the answer's opening instead)",
+                        page.title()
+                    ),
+                )
+                .with_hint("add `summary:` with the answer at a glance: a sentence or up to four short points")
+            })
+        })
+        .collect()
 }
 
 /// Expansion of a lone `argument` or `case` call on a slide of a deck shown at `at`.

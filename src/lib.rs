@@ -222,6 +222,7 @@ fn run(
     }
     let mut warnings = site.warnings.clone();
     warnings.extend(brand::check(&config.brand, &book_toml));
+    warnings.extend(deck::summary_warnings(&site));
     warnings.extend(diags);
     // Links out of the project were left out of the sources and the output.
     for dir in [
