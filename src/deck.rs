@@ -56,6 +56,25 @@ pub fn number_ids(slides: &mut [Slide]) {
     }
 }
 
+/// The id that heading `id` of a deck's Markdown carries once [`number_ids`] ran: the
+/// first slide (or, failing that, the first notes) holding it. `None` when no slide
+/// shows it.
+pub fn numbered_id(slides: &[Slide], id: &str) -> Option<String> {
+    let find = |notes: bool| {
+        slides.iter().enumerate().find_map(|(i, slide)| {
+            let (html, prefix) = if notes {
+                (&slide.notes, format!("s{}-n-", i + 1))
+            } else {
+                (&slide.html, format!("s{}-", i + 1))
+            };
+            let numbered = format!("{prefix}{id}");
+            html.contains(&format!("id=\"{numbered}\""))
+                .then_some(numbered)
+        })
+    };
+    find(false).or_else(|| find(true))
+}
+
 /// Splits rendered blocks into slides. `expand` turns a slide that holds only an
 /// `argument` or `case` call into that item's slides.
 pub fn split(blocks: &[Block], expand: &dyn Fn(&Call) -> Option<Vec<Slide>>) -> Vec<Slide> {

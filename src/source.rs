@@ -602,7 +602,7 @@ impl Fields<'_> {
             None => return Vec::new(),
             Some(Value::String(text)) => vec![text],
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-                items.into_iter().map(|item| scalar_text(item)).collect()
+                items.into_iter().map(scalar_text).collect()
             }
             Some(_) => {
                 self.error(

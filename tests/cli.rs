@@ -25,7 +25,7 @@ fn good() -> Project {
         ("content/index.md", "---\ntitle: \"Start\"\n---\nText\n"),
         (
             "content/argumente/a.md",
-            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nstakeholders: [\"IT\"]\n---\nAntwort\n",
+            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nsummary: \"S\"\nstakeholders: [\"IT\"]\n---\nAntwort\n",
         ),
     ])
 }

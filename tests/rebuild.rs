@@ -184,16 +184,23 @@ fn front_matter_edits_that_keep_the_navigation_rerender_what_lists_them() {
     let dir = TempProject::bundled();
     let mut project = load(&dir);
 
-    // A description shows in the parent's listing and on the term pages.
+    // An argument's summary shows in the parent's listing and on the term pages.
     replace(
         &dir,
         "content/argumente/datenschutz.md",
-        "description: \"",
-        "description: \"Neu beschrieben. ",
+        "summary:\n  - \"",
+        "summary:\n  - \"Neu beschrieben. ",
     );
     let described = update(&mut project, &["content/argumente/datenschutz.md"]);
     assert!(!described.full, "a description edit ran the whole pipeline");
-    assert_eq!(described.changed, ["argumente/datenschutz/index.html"]);
+    // The summary is also the answer slide of the talk that expands the argument.
+    assert_eq!(
+        described.changed,
+        [
+            "argumente/datenschutz/index.html",
+            "vortraege/it-und-datenschutz/slides/index.html"
+        ]
+    );
     for listing in ["argumente/index.html", "schlagworte/datenschutz/index.html"] {
         assert!(
             described.deferred.iter().any(|p| p == listing),

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::Renderer;
+use crate::deck;
 use crate::diag::{Diagnostic, display_path};
 use crate::markdown;
 use crate::site::{Node, NodeKind};
@@ -86,6 +87,7 @@ impl Renderer<'_> {
             link["description"] = json!(page.source.front.description);
             if let KindData::Argument(argument) = &page.source.front.kind {
                 link["objection"] = json!(argument.objection);
+                link["summary"] = json!(crate::summary::html(&argument.summary));
             }
         }
         link
@@ -170,7 +172,19 @@ impl Renderer<'_> {
                 }
             }
             KindData::Deck(meta) => {
-                let slides = crate::deck::page_slides(self.site, p, &|key| self.string(key));
+                let slides = deck::page_slides(self.site, p, &|key| self.string(key));
+                // The handout numbers the ids per slide; its table of contents follows.
+                let toc: Vec<Value> = page
+                    .rendered
+                    .headings
+                    .iter()
+                    .filter(|h| (2..=3).contains(&h.level))
+                    .filter_map(|h| {
+                        let id = deck::numbered_id(&slides, &h.id)?;
+                        Some(json!({"level": h.level, "id": id, "title": h.title}))
+                    })
+                    .collect();
+                value["toc"] = json!(toc);
                 value["duration"] = json!(meta.duration);
                 value["incremental"] = json!(meta.incremental);
                 value["slides_url"] = json!(format!("{}slides/", page.url));
