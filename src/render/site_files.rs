@@ -28,9 +28,7 @@ impl Renderer<'_> {
                     NodeKind::Page(p) => p,
                     _ => node.intro?,
                 };
-                let mut value = self.print_value(p, &node.url);
-                value["anchor"] = json!(format!("page-{}", crate::slug::slugify(&node.url)));
-                Some(value)
+                Some(self.print_value(p, &node.url))
             })
             .collect();
         vars.set("pages", pages);
@@ -42,8 +40,11 @@ impl Renderer<'_> {
     }
 
     /// What `print.html` shows of one page: its heading fields and its content, links
-    /// made relative to the print page; no slides, cards or table of contents.
+    /// made relative to the print page; no slides, cards or table of contents. The
+    /// page's `anchor` prefixes every id of its content, so the pages' ids stay unique
+    /// in the one file and in-page links keep working.
     fn print_value(&self, p: usize, url: &str) -> Value {
+        let anchor = format!("page-{}", crate::slug::slugify(url));
         let page = &self.site.pages[p];
         let front = &page.source.front;
         let mut value = match front.kind {
@@ -52,7 +53,11 @@ impl Renderer<'_> {
         };
         value["kind_label"] = json!(self.kind_label(page.kind()));
         value["date"] = json!(front.date);
-        value["content"] = json!(rebase_print(&page.rendered.html(), url));
+        value["content"] = json!(crate::anchor::prefix_ids(
+            &rebase_print(&page.rendered.html(), url),
+            &format!("{anchor}-")
+        ));
+        value["anchor"] = json!(anchor);
         if let KindData::Stage(stage) = &front.kind {
             stage_fields(&mut value, stage);
         }
