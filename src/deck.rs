@@ -171,8 +171,8 @@ fn columns(parts: &[String]) -> String {
 /// The slides of an argument, for a deck shown at (or below) the page `at`: its
 /// objection, then its answer. The answer slide shows the argument's `summary`, or
 /// without one the answer up to its first heading (deck.js fits it to the canvas). The
-/// notes hold what a presenter needs at a glance: the answer's opening (when the slide
-/// shows the summary) and the evidence, never the whole body.
+/// notes hold what a presenter needs at a glance: the answer's first paragraph (when
+/// the slide shows the summary) and the evidence, never the whole body.
 pub fn argument_slides(
     site: &Site,
     page: usize,
@@ -195,16 +195,15 @@ pub fn argument_slides(
         escape(format!("{} {}", strings("objection_from"), who).trim()),
         escape(&argument.objection)
     );
-    let opening = rebase_html(&opening(page), &page.url, at);
     let mut answer = format!("<h2>{}</h2>\n", escape(page.title()));
     let mut notes = String::new();
     match crate::summary::html(&argument.summary) {
         Some(summary) => {
             answer.push_str(&summary);
             answer.push('\n');
-            notes.push_str(&opening);
+            notes.push_str(&rebase_html(&lead(page), &page.url, at));
         }
-        None => answer.push_str(&opening),
+        None => answer.push_str(&rebase_html(&opening(page), &page.url, at)),
     }
     let evidence: Vec<String> = argument
         .evidence
@@ -246,6 +245,17 @@ fn opening(page: &Page) -> String {
         .collect()
 }
 
+/// The first paragraph of a page before its first heading: the message of an answer
+/// or the start of a case's story.
+fn lead(page: &Page) -> String {
+    page.rendered
+        .blocks
+        .iter()
+        .take_while(|b| !b.html.starts_with("<h"))
+        .find(|b| b.role == BlockRole::Content && b.html.starts_with("<p"))
+        .map_or_else(String::new, |b| b.html.clone())
+}
+
 /// Organisation, industry, size and year of a case, those that are given.
 fn case_facts(page: &Page) -> Vec<&str> {
     let KindData::Case(case) = &page.source.front.kind else {
@@ -260,7 +270,7 @@ fn case_facts(page: &Page) -> Vec<&str> {
 
 /// The slide of a case, for a deck shown at (or below) the page `at`: title, facts,
 /// its description, then every metric (numbers as a chart, text as key-figure tiles).
-/// The notes hold the story's opening and the source.
+/// The notes hold the story's first paragraph and the source.
 pub fn case_slide(
     site: &Site,
     page: usize,
@@ -292,7 +302,7 @@ pub fn case_slide(
         html.push_str(&tiles);
         html.push('\n');
     }
-    let mut notes = rebase_html(&opening(page), &page.url, at);
+    let mut notes = rebase_html(&lead(page), &page.url, at);
     if let Some(source) = &case.source {
         notes.push_str(&format!(
             "<p><strong>{}:</strong> {}</p>\n",
