@@ -103,8 +103,8 @@ fn deck_splitter() {
         (call.name == "argument").then(|| {
             vec![Slide {
                 html: "<p>expanded</p>\n".into(),
-                notes: String::new(),
                 class: "objection".into(),
+                ..Slide::default()
             }]
         })
     });
