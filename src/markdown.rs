@@ -248,6 +248,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Plain text, for search.
     pub text: String,
+    /// Byte ranges of `text` that a deck shows as speaker notes: from a `Note:`
+    /// paragraph up to the next thematic break, at the top level.
+    pub notes: Vec<Range<usize>>,
     pub links: Vec<LinkRef>,
     /// Problems with byte offsets into the body.
     pub problems: Vec<(usize, String)>,
@@ -447,6 +450,10 @@ impl Pass<'_, '_> {
             }
         }
         let mut blocks = Vec::new();
+        // Only the whole file (not a shortcode body) splits into slides, so only there
+        // are speaker notes.
+        let top_level = self.base == 0;
+        let mut in_notes = false;
         let mut i = 0;
         while i < events.len() {
             // One top-level block: from a start event to its matching end, or one event.
@@ -464,7 +471,22 @@ impl Pass<'_, '_> {
                 }
             }
             let block_events = &events[start..i];
-            blocks.extend(self.block(block_events));
+            let text_start = self.state.rendered.text.len();
+            let block = self.block(block_events);
+            if top_level {
+                for b in &block {
+                    match b.role {
+                        BlockRole::Rule => in_notes = false,
+                        BlockRole::Note => in_notes = true,
+                        _ => {}
+                    }
+                }
+                let text_end = self.state.rendered.text.len();
+                if in_notes && text_end > text_start {
+                    self.state.rendered.notes.push(text_start..text_end);
+                }
+            }
+            blocks.extend(block);
         }
         blocks
     }

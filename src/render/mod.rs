@@ -160,28 +160,34 @@ impl<'a> Renderer<'a> {
             }
         }
         jobs.extend((0..self.site.nodes.len()).map(Job::Node));
-        let results: Vec<Result<Option<(String, Blob)>, Diagnostic>> = jobs
+        let results: Vec<Result<Vec<(String, Blob)>, Diagnostic>> = jobs
             .par_iter()
             // One job per task: a few jobs take far longer than the rest, and rayon's
             // default chunks would leave them queued behind each other on one core.
             .with_max_len(1)
             .map(|job| {
-                let Some((path, bytes)) = self.render_job(job)? else {
-                    return Ok(None);
-                };
-                let blob = Blob::bytes(bytes);
-                match staging {
-                    Some(staging) => Ok(Some((path.clone(), stage(staging, &path, &blob)?))),
-                    None => Ok(Some((path, blob))),
-                }
+                let files = self.render_job(job)?;
+                files
+                    .into_iter()
+                    .map(|(path, bytes)| {
+                        let blob = Blob::bytes(bytes);
+                        match staging {
+                            Some(staging) => Ok((path.clone(), stage(staging, &path, &blob)?)),
+                            None => Ok((path, blob)),
+                        }
+                    })
+                    .collect()
             })
             .collect();
         let mut output = Output::default();
         let mut diags = Diagnostics::default();
         for result in results {
             match result {
-                Ok(Some((path, blob))) => output.insert(path, blob),
-                Ok(None) => {}
+                Ok(files) => {
+                    for (path, blob) in files {
+                        output.insert(path, blob);
+                    }
+                }
                 Err(diagnostic) => diags.push(diagnostic),
             }
         }
@@ -228,17 +234,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders the file of one job.
+    /// Renders the files of one job.
     pub fn render_job(&self, job: &Job) -> JobResult {
         let Some(path) = job_path(self.site, *job) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let text = match *job {
             Job::Node(n) => self.node_page(n)?,
             Job::Slides(p) => {
                 let page = &self.site.pages[p];
                 let KindData::Deck(meta) = &page.source.front.kind else {
-                    return Ok(None);
+                    return Ok(Vec::new());
                 };
                 let slides = deck::page_slides(self.site, p, &|key| self.string(key));
                 let url = format!("{}slides/", page.url);
@@ -258,7 +264,7 @@ impl<'a> Renderer<'a> {
                 let url = format!("{}slides/", term.url);
                 self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
             }
-            Job::Print => self.print_page()?,
+            Job::Print => return self.print_files(),
             Job::NotFound => {
                 let mut vars = self.base_vars("");
                 vars.set("sidebar", self.sidebar(None, "")?.as_ref());
@@ -272,17 +278,18 @@ impl<'a> Renderer<'a> {
                 vars.set("root_path", root_path(&self.config.base_url));
                 self.render_vars("404.html", vars)?
             }
-            Job::Sitemap if self.config.base_url.is_empty() => return Ok(None),
+            Job::Sitemap if self.config.base_url.is_empty() => return Ok(Vec::new()),
             Job::Sitemap => self.sitemap().into_bytes(),
-            Job::SearchIndex => self.search_index().into_bytes(),
+            Job::SearchIndex => return Ok(self.search_index()),
             Job::QaIndex => self.qa_index().into_bytes(),
         };
-        Ok(Some((path, text)))
+        Ok(vec![(path, text)])
     }
 }
 
-/// A rendered file (path, bytes), nothing for a job that does not apply, or an error.
-pub type JobResult = Result<Option<(String, Vec<u8>)>, Diagnostic>;
+/// The rendered files of a job (path, bytes; none for a job that does not apply; the
+/// first at [`job_path`]), or an error.
+pub type JobResult = Result<Vec<(String, Vec<u8>)>, Diagnostic>;
 
 /// One output file to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -312,10 +319,10 @@ pub fn job_path(site: &Site, job: Job) -> Option<String> {
                 site.taxonomies.get(t)?.terms.get(n)?.url
             )
         }
-        Job::Print => "print.html".into(),
+        Job::Print => site_files::PRINT_PATH.into(),
         Job::NotFound => "404.html".into(),
         Job::Sitemap => "sitemap.xml".into(),
-        Job::SearchIndex => "assets/search-index.js".into(),
+        Job::SearchIndex => crate::search::INDEX_PATH.into(),
         Job::QaIndex => "assets/qa-index.js".into(),
     })
 }

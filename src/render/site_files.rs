@@ -14,29 +14,134 @@ use crate::search::{self, SearchDoc};
 use crate::site::{Node, NodeKind};
 use crate::source::{Kind, KindData};
 
+/// The print view's file, the whole site or the index of its parts.
+pub(super) const PRINT_PATH: &str = "print.html";
+
+/// Pages one print file holds at most; a larger site's print view is split.
+const PRINT_PART_PAGES: usize = 300;
+
+/// One file of a split print view.
+struct PrintPart<'p, 'n> {
+    path: String,
+    title: String,
+    nodes: &'p [(&'n Node, usize)],
+}
+
 impl Renderer<'_> {
-    pub(super) fn print_page(&self) -> Result<Vec<u8>, Diagnostic> {
-        let mut vars = self.base_vars("");
-        // The values of every page are the bulk of the work; they are independent.
-        let pages: Vec<Value> = self
+    /// The print view: `print.html` with every page, or, for a site of more than
+    /// [`PRINT_PART_PAGES`] pages, `print.html` as an index of part files, one per
+    /// top-level section (cut again where a section is larger), so that no file grows
+    /// past what a browser opens and prints.
+    pub(super) fn print_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let printed: Vec<(&Node, usize)> = self
             .site
             .order
-            .par_iter()
+            .iter()
             .filter_map(|&n| {
                 let node = &self.site.nodes[n];
                 let p = match node.kind {
                     NodeKind::Page(p) => p,
                     _ => node.intro?,
                 };
-                Some(self.print_value(p, &node.url))
+                Some((node, p))
             })
             .collect();
+        if printed.len() <= PRINT_PART_PAGES {
+            let page = self.print_page(PRINT_PATH, &printed, None)?;
+            return Ok(vec![(PRINT_PATH.to_owned(), page)]);
+        }
+        let parts = self.print_parts(&printed);
+        let index: Vec<Value> = parts
+            .iter()
+            .map(|part| json!({"title": part.title, "url": part.path, "pages": part.nodes.len()}))
+            .collect();
+        let mut files = vec![(
+            PRINT_PATH.to_owned(),
+            self.print_page(PRINT_PATH, &[], Some(index))?,
+        )];
+        let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = parts
+            .par_iter()
+            .map(|part| {
+                Ok((
+                    part.path.clone(),
+                    self.print_page(&part.path, part.nodes, None)?,
+                ))
+            })
+            .collect();
+        files.extend(rendered?);
+        Ok(files)
+    }
+
+    /// One print file: the given pages, or (for the index of a split print view) the
+    /// list of part files. Every print file lies at the root, so links rebase alike.
+    fn print_page(
+        &self,
+        path: &str,
+        printed: &[(&Node, usize)],
+        parts: Option<Vec<Value>>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut vars = self.base_vars("");
+        // The values of every page are the bulk of the work; they are independent.
+        let pages: Vec<Value> = printed
+            .par_iter()
+            .map(|&(node, p)| self.print_value(p, &node.url))
+            .collect();
         vars.set("pages", pages);
+        if let Some(parts) = parts {
+            vars.set("parts", parts);
+        }
         vars.set(
             "page",
-            json!({"title": self.config.title, "url": "print.html", "kind": "page"}),
+            json!({"title": self.config.title, "url": path, "kind": "page"}),
         );
         self.render_vars("print.html", vars)
+    }
+
+    /// The printed pages cut into parts: by top-level section (the first segment of
+    /// their URL; the home page and other top-level pages each go with their own), each
+    /// cut again after [`PRINT_PART_PAGES`] pages.
+    fn print_parts<'p, 'n>(&self, printed: &'p [(&'n Node, usize)]) -> Vec<PrintPart<'p, 'n>> {
+        let segment = |node: &Node| node.url.split('/').next().unwrap_or_default().to_owned();
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < printed.len() {
+            let section = segment(printed[start].0);
+            let mut end = start + 1;
+            while end < printed.len() && segment(printed[end].0) == section {
+                end += 1;
+            }
+            let title = self
+                .site
+                .by_url
+                .get(&if section.is_empty() {
+                    String::new()
+                } else {
+                    format!("{section}/")
+                })
+                .map_or_else(|| section.clone(), |&n| self.site.nodes[n].title.clone());
+            let chunks: Vec<&[(&Node, usize)]> =
+                printed[start..end].chunks(PRINT_PART_PAGES).collect();
+            let count = chunks.len();
+            for (k, nodes) in chunks.into_iter().enumerate() {
+                let number = parts.len() + 1;
+                let name = if section.is_empty() {
+                    "start"
+                } else {
+                    section.as_str()
+                };
+                parts.push(PrintPart {
+                    path: format!("print-{number}-{name}.html"),
+                    title: if count > 1 {
+                        format!("{title} ({}/{count})", k + 1)
+                    } else {
+                        title.clone()
+                    },
+                    nodes,
+                });
+            }
+            start = end;
+        }
+        parts
     }
 
     /// What `print.html` shows of one page: its heading fields and its content, links
@@ -93,56 +198,88 @@ impl Renderer<'_> {
         xml
     }
 
-    pub(super) fn search_index(&self) -> String {
-        // Bodies are borrowed; only a page with a description or objection (searched
-        // with its body) needs a text of its own.
-        let texts: Vec<(&Node, &'static str, Cow<str>)> = self
+    /// The search index files (path, text): the manifest and its shards.
+    pub(super) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
+        let entries: Vec<SearchEntry> = self
             .site
             .nodes
             .iter()
-            .filter_map(|node| match node.kind {
-                NodeKind::Page(p) => {
-                    let page = &self.site.pages[p];
-                    let front = &page.source.front;
-                    let objection = match &front.kind {
-                        KindData::Argument(argument) => Some(argument.objection.as_str()),
-                        _ => None,
-                    };
-                    let lead: Vec<&str> = [front.description.as_deref(), objection]
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                    let text = if lead.is_empty() {
-                        Cow::Borrowed(page.rendered.text.as_str())
-                    } else {
-                        Cow::Owned(format!("{} {}", lead.join(" "), page.rendered.text))
-                    };
-                    Some((node, page.kind().name(), text))
-                }
-                NodeKind::Term(..) => {
-                    let intro = node
-                        .intro
-                        .map(|p| self.site.pages[p].rendered.text.as_str());
-                    Some((node, "term", Cow::Borrowed(intro.unwrap_or_default())))
-                }
-                _ => None,
-            })
+            .filter_map(|node| self.search_entry(node))
             .collect();
-        let docs: Vec<SearchDoc> = texts
+        let docs: Vec<SearchDoc> = entries
             .iter()
-            .map(|(node, kind, text)| SearchDoc {
-                url: &node.url,
-                title: &node.title,
-                kind,
-                text,
+            .map(|entry| SearchDoc {
+                url: &entry.node.url,
+                title: &entry.node.title,
+                kind: entry.kind,
+                label: entry.label,
+                text: &entry.text,
+                hidden: &entry.hidden,
             })
             .collect();
-        match self.search_cache {
+        let files = match self.search_cache {
             Some(cache) => {
                 let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
                 search::render_index_cached(&docs, &mut cache)
             }
             None => search::render_index(&docs),
+        };
+        files
+            .into_iter()
+            .map(|(path, text)| (path, text.into_bytes()))
+            .collect()
+    }
+
+    /// What search knows of one node, if it is searchable: a content page with its
+    /// description or objection (searched with its body) and, for a deck, its speaker
+    /// notes apart; a term page with its introduction. Bodies are borrowed where they
+    /// can be.
+    fn search_entry<'n>(&'n self, node: &'n Node) -> Option<SearchEntry<'n>> {
+        match node.kind {
+            NodeKind::Page(p) => {
+                let page = &self.site.pages[p];
+                let front = &page.source.front;
+                let objection = match &front.kind {
+                    KindData::Argument(argument) => Some(argument.objection.as_str()),
+                    _ => None,
+                };
+                let lead: Vec<&str> = [front.description.as_deref(), objection]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let rendered = &page.rendered;
+                let (body, hidden) = if page.kind() == Kind::Deck && !rendered.notes.is_empty() {
+                    let (shown, notes) = split_notes(&rendered.text, &rendered.notes);
+                    (Cow::Owned(shown), Cow::Owned(notes))
+                } else {
+                    (Cow::Borrowed(rendered.text.as_str()), Cow::Borrowed(""))
+                };
+                let text = if lead.is_empty() {
+                    body
+                } else {
+                    Cow::Owned(format!("{} {}", lead.join(" "), body))
+                };
+                Some(SearchEntry {
+                    node,
+                    kind: page.kind().name(),
+                    label: "",
+                    text,
+                    hidden,
+                })
+            }
+            NodeKind::Term(t, _) => {
+                let intro = node
+                    .intro
+                    .map(|p| self.site.pages[p].rendered.text.as_str());
+                Some(SearchEntry {
+                    node,
+                    kind: "term",
+                    label: &self.site.taxonomies[t].taxonomy.title,
+                    text: Cow::Borrowed(intro.unwrap_or_default()),
+                    hidden: Cow::Borrowed(""),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -181,4 +318,31 @@ pub(super) fn rebase_print(html: &str, url: &str) -> String {
 /// prefixes them with the deck's own way to the root.
 fn rebase_qa(html: &str, url: &str) -> String {
     crate::url::rebase_html(html, url, "")
+}
+
+/// One searchable node and its texts, before they are borrowed into a `SearchDoc`.
+struct SearchEntry<'n> {
+    node: &'n Node,
+    kind: &'static str,
+    label: &'n str,
+    text: Cow<'n, str>,
+    hidden: Cow<'n, str>,
+}
+
+/// A deck's plain text split into what its slides show and its speaker notes.
+fn split_notes(text: &str, notes: &[std::ops::Range<usize>]) -> (String, String) {
+    let (mut shown, mut hidden) = (String::new(), String::new());
+    let mut at = 0;
+    for range in notes {
+        let (Some(before), Some(note)) = (text.get(at..range.start), text.get(range.clone()))
+        else {
+            continue;
+        };
+        shown.push_str(before);
+        hidden.push_str(note);
+        hidden.push(' ');
+        at = range.end;
+    }
+    shown.push_str(text.get(at..).unwrap_or_default());
+    (shown, hidden)
 }

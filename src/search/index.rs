@@ -1,40 +1,56 @@
-//! The inverted index of all documents and its encoding as `assets/search-index.js`.
+//! The inverted index of all documents and its encoding as sharded script files.
 //!
 //! Input is one [`Analysis`] per document (its folded words and excerpt); output is
-//! the JavaScript file `search.js` loads. Everything here is deterministic: terms are
-//! sorted, documents keep their input order.
+//! the files `search.js` loads: a small manifest, term shards and document shards.
+//! Everything here is deterministic: terms are sorted, documents keep their input
+//! order, shards are cut at fixed sizes.
 //!
-//! # Index format (version 1)
+//! # Index format (version 2)
+//!
+//! Every file is a script, so that `search.js` can load it with a `<script>` tag, which
+//! also works from `file://` where `fetch` is refused. A query loads the manifest, the
+//! term shards its words fall into and the document shards of the results it shows,
+//! so the bytes a query reads stay small however large the site grows.
 //!
 //! ```text
-//! window.BUYIN_SEARCH={"v":1,"maxlen":40,"fold":{..},"docs":[..],"terms":"..","postings":".."};
+//! assets/search-index.js   window.BUYIN_SEARCH={"v":2,"maxlen":40,"fold":{..},"docs":N,"per":32,"shards":[..]};
+//! assets/search/t0.js ..   window.BUYIN_SEARCH_SHARD("t0",{"terms":"..","postings":".."});
+//! assets/search/d0.js ..   window.BUYIN_SEARCH_SHARD("d0",[[url,title,kind,excerpt,label],..]);
 //! ```
 //!
-//! - `docs`: one `[url, title, kind, excerpt]` per document, in input order; a
-//!   document's id is its position here.
-//! - `terms`: every folded word of all titles and texts, sorted and front-coded: each
-//!   entry is one letter `A`..`Z` giving how many leading characters it shares with the
-//!   previous entry (0..25), then the rest of the word. Words are `[a-z0-9]`, so the
-//!   uppercase letter also marks where an entry starts. Words longer than `maxlen`
-//!   bytes are cut to `maxlen`; the browser cuts query words the same way.
-//! - `postings`: one list per term, in term order, separated by `,`. A list is a run
-//!   of numbers `(doc - previous doc) * 32 + (16 if the word is in the title) +
-//!   min(count in body, 15)`, the previous doc starting at 0. Each number is written
-//!   in base 32, most significant digit first: digits before the last come from
+//! - `shards`: the first term of each term shard `tI`. The terms are cut, in sorted
+//!   order, into shards of about [`SHARD_BYTES`]; shard `I` holds the terms from
+//!   `shards[I]` up to (not including) `shards[I + 1]`.
+//! - `terms` (per shard): the shard's folded words, sorted and front-coded: each entry
+//!   is one letter `A`..`Z` giving how many leading characters it shares with the
+//!   previous entry of the shard (0..25), then the rest of the word. Words are
+//!   `[a-z0-9]`, so the uppercase letter also marks where an entry starts. Words longer
+//!   than `maxlen` bytes are cut to `maxlen`; the browser cuts query words the same way.
+//!   Besides the words of the text, the terms hold the later parts of German compounds
+//!   (`schutz` of `datenschutz`, see [`compound_parts`]), so that a query finds a word
+//!   by its last part too.
+//! - `postings` (per shard): one list per term, in term order, separated by `,`. A
+//!   list is a run of numbers `(doc - previous doc) * 64 + (32 if the term is only a
+//!   compound part in this document) + (16 if it is in the title) + min(count in body,
+//!   15)`, the previous doc starting at 0. Each number is written in base 32, most
+//!   significant digit first: digits before the last come from
 //!   `wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_`, the last from `0123456789abcdefghijklmnopqrstuv`.
+//! - `dJ`: documents `J * per` up to `(J + 1) * per`, in input order; a document's id
+//!   is its position in that order. `label` names what a term page belongs to (the
+//!   taxonomy's title), so that two terms of one name in two taxonomies read apart.
 //! - `fold`: for every non-ASCII letter in the documents (lowercased, umlauts and `ß`
-//!   excepted), what [`fold`] turns it into, separators as spaces. The browser has no
-//!   transliteration table of its own; with this one it folds a query exactly as this
-//!   module folded the text, in any script.
+//!   excepted), what [`fold`](super::fold) turns it into, separators as spaces. The
+//!   browser has no transliteration table of its own; with this one it folds a query
+//!   exactly as this module folded the text, in any script.
 //! - `excerpt`: snippet source, at most 1,000 bytes of the body: its first sentence,
 //!   then the sentences that add the most words not yet covered per byte, shown in
 //!   document order and joined by ` … ` where sentences were skipped. Keeping the
 //!   whole body would make the index larger than the site's text; a plain prefix would
 //!   only give a snippet for words near the top. Chosen sentences cover many of a
 //!   page's distinct words, and a hit elsewhere still finds the page and shows its
-//!   opening.
+//!   opening. Speaker notes are searchable but never part of it.
 //!
-//! The file is ASCII only (other characters as `\uXXXX`), so a browser reads it right
+//! Files are ASCII only (other characters as `\uXXXX`), so a browser reads them right
 //! whatever encoding it assumes for a script loaded from disk.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,72 +58,147 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::scan::{fold_char, spelled_out};
 use super::{Analysis, MAX_TERM_LEN, SearchDoc};
 
+/// The manifest `search.js` loads first; the shards lie beside it in [`SHARD_DIR`].
+pub const INDEX_PATH: &str = "assets/search-index.js";
+
+/// Folder of the term and document shards.
+pub const SHARD_DIR: &str = "assets/search/";
+
 /// Version of the index format; `search.js` checks it.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Body hits per document and word saturate here; beyond it more hits say little.
 const MAX_COUNT: u32 = 15;
+
+/// A term shard is closed once its terms and postings reach this many bytes: small
+/// enough that a query reads little, large enough that a small site has one shard.
+const SHARD_BYTES: usize = 48 * 1024;
+
+/// Documents per document shard (about 1 KB each with their excerpts); a result page
+/// of 20 hits reads at most 20 of them.
+const DOCS_PER_SHARD: usize = 32;
+
+/// Shortest head and shortest later part a compound is split into.
+const MIN_HEAD: usize = 4;
+const MIN_PART: usize = 4;
 
 /// Continuation digits of the base-32 numbers in `postings` (see the module doc).
 pub(super) const DIGITS_MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 /// Final digits of the base-32 numbers in `postings`.
 pub(super) const DIGITS_LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
-/// The index file of `docs`, given what was found in each.
-pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> String {
+/// The index files of `docs` (path, text), given what was found in each: the
+/// manifest first, then the term shards, then the document shards.
+pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> Vec<(String, String)> {
     let index = Index::build(analyses);
-    let file = IndexFile {
+    let shards = index.shards();
+    let manifest = Manifest {
         v: FORMAT_VERSION,
         maxlen: MAX_TERM_LEN,
         fold: fold_table(analyses),
-        docs: docs
-            .iter()
-            .zip(analyses)
-            .map(|(doc, analysis)| (doc.url, doc.title, doc.kind, analysis.excerpt.as_str()))
-            .collect(),
-        terms: index.encode_terms(),
-        postings: index.encode_postings(),
+        docs: docs.len(),
+        per: DOCS_PER_SHARD,
+        shards: shards.iter().map(|shard| shard.first.as_str()).collect(),
     };
-    // Serializing strings, numbers and string-keyed maps cannot fail; should serde_json
-    // ever refuse, an empty index keeps the page's script working.
-    let json = serde_json::to_string(&file).unwrap_or_else(|_| String::from("null"));
-    format!("window.BUYIN_SEARCH={};\n", ascii_only(&json))
+    let mut files = vec![(
+        INDEX_PATH.to_owned(),
+        format!("window.BUYIN_SEARCH={};\n", to_json(&manifest)),
+    )];
+    for (i, shard) in shards.iter().enumerate() {
+        let name = format!("t{i}");
+        let json = to_json(&TermShard {
+            terms: &shard.terms,
+            postings: &shard.postings,
+        });
+        files.push(shard_file(&name, &json));
+    }
+    let rows: Vec<DocRow> = docs
+        .iter()
+        .zip(analyses)
+        .map(|(doc, analysis)| {
+            (
+                doc.url,
+                doc.title,
+                doc.kind,
+                analysis.excerpt.as_str(),
+                doc.label,
+            )
+        })
+        .collect();
+    for (j, chunk) in rows.chunks(DOCS_PER_SHARD).enumerate() {
+        files.push(shard_file(&format!("d{j}"), &to_json(&chunk)));
+    }
+    files
 }
+
+/// One shard's script: it hands its data to `search.js` by name.
+fn shard_file(name: &str, json: &str) -> (String, String) {
+    (
+        format!("{SHARD_DIR}{name}.js"),
+        format!("window.BUYIN_SEARCH_SHARD(\"{name}\",{json});\n"),
+    )
+}
+
+/// ASCII-only JSON of `value`. Serializing strings, numbers and string-keyed maps
+/// cannot fail; should serde_json ever refuse, `null` keeps the page's script working.
+fn to_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| String::from("null"));
+    ascii_only(&json)
+}
+
+/// One document as its shard lists it: url, title, kind, excerpt, label.
+type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
 /// The serialized shape of `window.BUYIN_SEARCH`; field order is output order.
 #[derive(Serialize)]
-struct IndexFile<'a> {
+struct Manifest<'a> {
     v: u32,
     maxlen: usize,
     fold: BTreeMap<String, String>,
-    docs: Vec<(&'a str, &'a str, &'a str, &'a str)>,
-    terms: String,
-    postings: String,
+    docs: usize,
+    per: usize,
+    shards: Vec<&'a str>,
 }
 
-/// Where one folded word occurs in one document.
+/// The serialized shape of one term shard.
+#[derive(Serialize)]
+struct TermShard<'a> {
+    terms: &'a str,
+    postings: &'a str,
+}
+
+/// Where one term occurs in one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Posting {
     doc: u32,
     title: bool,
     count: u32,
+    /// The document has the term only as the later part of a compound.
+    part: bool,
 }
 
-/// The inverted index before encoding: folded words, sorted, each with its postings
-/// in document order.
+/// One encoded term shard: its first term, front-coded terms and postings.
+struct Shard {
+    first: String,
+    terms: String,
+    postings: String,
+}
+
+/// The inverted index before encoding: folded words and compound parts, sorted, each
+/// with its postings in document order.
 struct Index {
     terms: Vec<(String, Vec<Posting>)>,
 }
 
 impl Index {
     fn build(analyses: &[Arc<Analysis>]) -> Self {
-        let mut terms: FxHashMap<&str, Vec<Posting>> = FxHashMap::default();
+        let mut words: FxHashMap<&str, Vec<Posting>> = FxHashMap::default();
         for (id, analysis) in analyses.iter().enumerate() {
             // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
             let id = u32::try_from(id).unwrap_or(u32::MAX);
@@ -116,50 +207,129 @@ impl Index {
                     doc: id,
                     title: *title,
                     count: *count,
+                    part: false,
                 };
-                terms.entry(word).or_default().push(posting);
+                words.entry(word).or_default().push(posting);
             }
         }
-        let mut terms: Vec<(String, Vec<Posting>)> = terms
-            .into_iter()
-            .map(|(word, postings)| (word.to_owned(), postings))
+        // Later parts of compounds, each with the words it ends (sorted, so that the
+        // merged postings come out the same on every run).
+        let vocabulary: FxHashSet<&str> = words.keys().copied().collect();
+        let mut sorted: Vec<&str> = words.keys().copied().collect();
+        sorted.par_sort_unstable();
+        let found: Vec<(&str, Vec<&str>)> = sorted
+            .par_iter()
+            .map(|&word| (word, compound_parts(word, &vocabulary)))
             .collect();
+        let mut parts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (word, word_parts) in found {
+            for part in word_parts {
+                parts.entry(part).or_default().push(word);
+            }
+        }
+        let mut terms: Vec<(String, Vec<Posting>)> = parts
+            .par_iter()
+            .map(|(&part, wholes)| {
+                let mut postings: Vec<Posting> = words.get(part).cloned().unwrap_or_default();
+                for whole in wholes {
+                    postings.extend(words[whole].iter().map(|p| Posting { part: true, ..*p }));
+                }
+                (part.to_owned(), merge(postings))
+            })
+            .collect();
+        let in_parts: FxHashSet<&str> = parts.keys().copied().collect();
+        terms.extend(
+            words
+                .into_iter()
+                .filter(|(word, _)| !in_parts.contains(word))
+                .map(|(word, postings)| (word.to_owned(), postings)),
+        );
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Index { terms }
     }
 
-    /// Front-coded, sorted term list (see the module doc).
-    fn encode_terms(&self) -> String {
-        let mut out = String::new();
+    /// The terms cut into shards of about [`SHARD_BYTES`], encoded (see the module doc).
+    fn shards(&self) -> Vec<Shard> {
+        let mut shards: Vec<Shard> = Vec::new();
         let mut previous = "";
-        for (term, _) in &self.terms {
+        for (term, postings) in &self.terms {
+            let open = shards
+                .last()
+                .is_some_and(|s| s.terms.len() + s.postings.len() < SHARD_BYTES);
+            if !open {
+                shards.push(Shard {
+                    first: term.clone(),
+                    terms: String::new(),
+                    postings: String::new(),
+                });
+                previous = "";
+            }
+            let Some(shard) = shards.last_mut() else {
+                break;
+            };
+            if !shard.terms.is_empty() {
+                shard.postings.push(',');
+            }
             let shared = common_prefix_len(previous, term).min(25);
             // `shared` <= 25, so the letter stays within A..Z.
-            out.push(char::from(b'A' + shared as u8));
-            out.push_str(&term[shared..]);
+            shard.terms.push(char::from(b'A' + shared as u8));
+            shard.terms.push_str(&term[shared..]);
             previous = term;
-        }
-        out
-    }
-
-    /// Comma-separated, base-32 delta-coded posting lists (see the module doc).
-    fn encode_postings(&self) -> String {
-        let mut out = String::new();
-        for (i, (_, postings)) in self.terms.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let mut previous = 0;
+            let mut last = 0;
             for posting in postings {
-                let value = u64::from(posting.doc - previous) * 32
+                let value = u64::from(posting.doc - last) * 64
+                    + if posting.part { 32 } else { 0 }
                     + if posting.title { 16 } else { 0 }
                     + u64::from(posting.count.min(MAX_COUNT));
-                push_base32(value, &mut out);
-                previous = posting.doc;
+                push_base32(value, &mut shard.postings);
+                last = posting.doc;
             }
         }
-        out
+        if shards.is_empty() {
+            shards.push(Shard {
+                first: String::new(),
+                terms: String::new(),
+                postings: String::new(),
+            });
+        }
+        shards
     }
+}
+
+/// The later parts of `word` if it is a compound of words the site uses: every ending
+/// of at least [`MIN_PART`] letters after a head of at least [`MIN_HEAD`] letters,
+/// where the head is itself a word of the site, directly or with a linking `s`
+/// (`daten|schutz`, `sicherheit|s|luecke`), or the ending is (`unternehmens|kultur`).
+/// Crude, but it needs no dictionary and never invents a match for a word the site
+/// does not contain.
+fn compound_parts<'w>(word: &'w str, vocabulary: &FxHashSet<&str>) -> Vec<&'w str> {
+    let bytes = word.as_bytes();
+    (MIN_HEAD..=word.len().saturating_sub(MIN_PART))
+        .filter(|&i| {
+            vocabulary.contains(&word[..i])
+                || (bytes[i - 1] == b's' && i > MIN_HEAD && vocabulary.contains(&word[..i - 1]))
+                || vocabulary.contains(&word[i..])
+        })
+        .map(|i| &word[i..])
+        .collect()
+}
+
+/// Postings of one term merged to one per document: a document that has the word
+/// itself is no mere compound hit; title hits and counts add up.
+fn merge(mut postings: Vec<Posting>) -> Vec<Posting> {
+    postings.sort_by_key(|p| p.doc);
+    let mut out: Vec<Posting> = Vec::with_capacity(postings.len());
+    for p in postings {
+        match out.last_mut() {
+            Some(last) if last.doc == p.doc => {
+                last.part &= p.part;
+                last.title |= p.title;
+                last.count = (last.count + p.count).min(MAX_COUNT);
+            }
+            _ => out.push(p),
+        }
+    }
+    out
 }
 
 /// Appends `value` in the two-alphabet base-32 form of the `postings` field.
@@ -228,107 +398,157 @@ mod tests {
     use crate::search::{cut_term, fold, render_index, words};
     use std::collections::BTreeMap;
 
-    /// The decoded index, as `search.js` sees it.
+    /// The decoded index, as `search.js` sees it, all shards together.
     struct Decoded {
-        docs: Vec<(String, String, String, String)>,
+        docs: Vec<(String, String, String, String, String)>,
         terms: Vec<String>,
         postings: Vec<Vec<Posting>>,
+        shards: usize,
     }
 
-    fn decode(js: &str) -> Decoded {
-        let json = js
-            .strip_prefix("window.BUYIN_SEARCH=")
-            .and_then(|rest| rest.strip_suffix(";\n"))
-            .expect("index has the window.BUYIN_SEARCH= wrapper");
-        let value: serde_json::Value = serde_json::from_str(json).expect("index is JSON");
-        let docs = serde_json::from_value(value["docs"].clone()).expect("docs are 4-tuples");
-        let mut terms: Vec<String> = Vec::new();
-        let coded = value["terms"].as_str().expect("terms is a string");
+    /// The JSON a script of the index hands over, after its `prefix`.
+    fn json(text: &str, prefix: &str) -> serde_json::Value {
+        let json = text
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(");\n").or(rest.strip_suffix(";\n")))
+            .unwrap_or_else(|| panic!("{text} starts with {prefix}"));
+        serde_json::from_str(json).expect("index files hold JSON")
+    }
+
+    fn decode(files: &[(String, String)]) -> Decoded {
+        let (path, manifest) = &files[0];
+        assert_eq!(path, INDEX_PATH);
+        let manifest = json(manifest, "window.BUYIN_SEARCH=");
+        assert_eq!(manifest["v"], 2);
+        let mut index = Decoded {
+            docs: Vec::new(),
+            terms: Vec::new(),
+            postings: Vec::new(),
+            shards: manifest["shards"].as_array().expect("shards").len(),
+        };
+        for (i, (path, text)) in files[1..].iter().enumerate() {
+            if i < index.shards {
+                assert_eq!(path, &format!("{SHARD_DIR}t{i}.js"));
+                let shard = json(text, &format!("window.BUYIN_SEARCH_SHARD(\"t{i}\","));
+                let first = index.terms.len();
+                decode_terms(shard["terms"].as_str().expect("terms"), &mut index.terms);
+                if index.terms.len() > first {
+                    assert_eq!(manifest["shards"][i], index.terms[first].as_str());
+                }
+                let postings = shard["postings"].as_str().expect("postings");
+                index
+                    .postings
+                    .extend(postings.split(',').map(decode_postings));
+            } else {
+                let j = i - index.shards;
+                assert_eq!(path, &format!("{SHARD_DIR}d{j}.js"));
+                let docs = json(text, &format!("window.BUYIN_SEARCH_SHARD(\"d{j}\","));
+                let docs: Vec<_> = serde_json::from_value(docs).expect("docs are 5-tuples");
+                index.docs.extend(docs);
+            }
+        }
+        assert_eq!(
+            index.docs.len(),
+            manifest["docs"].as_u64().expect("docs") as usize
+        );
+        index
+    }
+
+    fn decode_terms(coded: &str, terms: &mut Vec<String>) {
+        let mut previous = String::new();
+        let mut current: Option<String> = None;
         for c in coded.chars() {
             if c.is_ascii_uppercase() {
-                let shared = usize::from(c as u8 - b'A');
-                let previous = terms.last().map_or("", String::as_str);
-                terms.push(previous[..shared].to_owned());
+                if let Some(done) = current.take() {
+                    previous.clone_from(&done);
+                    terms.push(done);
+                }
+                current = Some(previous[..usize::from(c as u8 - b'A')].to_owned());
             } else {
-                terms
-                    .last_mut()
+                current
+                    .as_mut()
                     .expect("entry starts with a letter")
                     .push(c);
             }
         }
-        let postings = value["postings"]
-            .as_str()
-            .expect("postings is a string")
-            .split(',')
-            .map(|list| {
-                let mut out = Vec::new();
-                let (mut doc, mut number) = (0u64, 0u64);
-                for b in list.bytes() {
-                    if let Some(d) = DIGITS_MORE.iter().position(|&x| x == b) {
-                        number = number * 32 + d as u64;
-                    } else {
-                        let d = DIGITS_LAST.iter().position(|&x| x == b).expect("digit");
-                        number = number * 32 + d as u64;
-                        doc += number / 32;
-                        out.push(Posting {
-                            doc: doc as u32,
-                            title: number & 16 != 0,
-                            count: (number & 15) as u32,
-                        });
-                        number = 0;
-                    }
-                }
-                out
-            })
-            .collect();
-        Decoded {
-            docs,
-            terms,
-            postings,
+        terms.extend(current);
+    }
+
+    fn decode_postings(list: &str) -> Vec<Posting> {
+        let mut out = Vec::new();
+        let (mut doc, mut number) = (0u64, 0u64);
+        for b in list.bytes() {
+            if let Some(d) = DIGITS_MORE.iter().position(|&x| x == b) {
+                number = number * 32 + d as u64;
+            } else {
+                let d = DIGITS_LAST.iter().position(|&x| x == b).expect("digit");
+                number = number * 32 + d as u64;
+                doc += number / 64;
+                out.push(Posting {
+                    doc: doc as u32,
+                    part: number & 32 != 0,
+                    title: number & 16 != 0,
+                    count: (number & 15) as u32,
+                });
+                number = 0;
+            }
+        }
+        out
+    }
+
+    fn hit(doc: u32, title: bool, count: u32) -> Posting {
+        Posting {
+            doc,
+            title,
+            count,
+            part: false,
         }
     }
 
-    /// Reference search with the browser's rules: every query word is a prefix of some
-    /// indexed word of the document; rank by query words hit in the title, then by body
-    /// hits, then by document order. Returns URLs.
+    /// Reference search with the browser's rules (typos aside): every query word is a
+    /// prefix of some indexed term of the document; rank by query words found as words
+    /// rather than compound parts, then by those hit in the title, then by body hits,
+    /// then by document order. Returns URLs.
     fn search(index: &Decoded, query: &str) -> Vec<String> {
         let folded = fold(query);
-        let mut found: Option<BTreeMap<u32, (u32, u32)>> = None;
+        let mut found: Option<BTreeMap<u32, (u32, u32, u32)>> = None;
         for word in words(&folded) {
             let word = cut_term(word);
             let start = index.terms.partition_point(|t| t.as_str() < word);
-            let mut hits: BTreeMap<u32, (bool, u32)> = BTreeMap::new();
+            let mut hits: BTreeMap<u32, (bool, bool, u32)> = BTreeMap::new();
             for t in start..index.terms.len() {
                 if !index.terms[t].starts_with(word) {
                     break;
                 }
                 for p in &index.postings[t] {
                     let hit = hits.entry(p.doc).or_default();
-                    hit.0 |= p.title;
-                    hit.1 += p.count;
+                    hit.0 |= !p.part;
+                    hit.1 |= p.title;
+                    hit.2 += p.count;
                 }
             }
+            let hits = hits
+                .into_iter()
+                .map(|(d, (w, t, c))| (d, (u32::from(w), u32::from(t), c)));
             found = Some(match found {
-                None => hits
-                    .into_iter()
-                    .map(|(d, (t, c))| (d, (u32::from(t), c)))
-                    .collect(),
-                Some(prev) => prev
-                    .into_iter()
-                    .filter_map(|(d, (t, c))| {
-                        hits.get(&d)
-                            .map(|&(t2, c2)| (d, (t + u32::from(t2), c + c2)))
+                None => hits.collect(),
+                Some(prev) => hits
+                    .filter_map(|(d, (w, t, c))| {
+                        prev.get(&d)
+                            .map(|&(w0, t0, c0)| (d, (w0 + w, t0 + t, c0 + c)))
                     })
                     .collect(),
             });
         }
-        let mut ranked: Vec<(u32, (u32, u32))> = found.unwrap_or_default().into_iter().collect();
+        let mut ranked: Vec<(u32, (u32, u32, u32))> =
+            found.unwrap_or_default().into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked
             .into_iter()
             .map(|(d, _)| index.docs[d as usize].0.clone())
             .collect()
     }
+
     #[test]
     fn base32_numbers_use_two_alphabets() {
         let mut out = String::new();
@@ -344,8 +564,8 @@ mod tests {
         let docs = corpus();
         let first = render_index(&docs);
         assert_eq!(first, render_index(&docs));
-        assert!(first.is_ascii());
-        assert!(first.starts_with("window.BUYIN_SEARCH={\"v\":1,"));
+        assert!(first.iter().all(|(_, text)| text.is_ascii()));
+        assert!(first[0].1.starts_with("window.BUYIN_SEARCH={\"v\":2,"));
     }
 
     #[test]
@@ -376,32 +596,9 @@ mod tests {
         };
         assert_eq!(
             at("datenschutz"),
-            [
-                Posting {
-                    doc: 0,
-                    title: true,
-                    count: 0
-                },
-                Posting {
-                    doc: 1,
-                    title: false,
-                    count: 1
-                },
-                Posting {
-                    doc: 2,
-                    title: false,
-                    count: 3
-                },
-            ]
+            [hit(0, true, 0), hit(1, false, 1), hit(2, false, 3),]
         );
-        assert_eq!(
-            at("datenschutzes"),
-            [Posting {
-                doc: 0,
-                title: false,
-                count: 1
-            }]
-        );
+        assert_eq!(at("datenschutzes"), [hit(0, false, 1)]);
         assert_eq!(
             at("massnahmen").len(),
             2,
@@ -412,7 +609,7 @@ mod tests {
 
     #[test]
     fn index_carries_the_fold_table_for_the_browser() {
-        let js = render_index(&corpus());
+        let js = &render_index(&corpus())[0].1;
         // "é" -> "e", "æ" -> "ae", "ø" -> "o"; umlauts and ß are not in the table.
         assert!(js.contains(r#""\u00e6":"ae""#), "{js}");
         assert!(js.contains(r#""\u00e9":"e""#));
@@ -479,11 +676,93 @@ mod tests {
         let plan = index.terms.iter().position(|t| t == "plan");
         assert_eq!(
             plan.map(|i| index.postings[i].clone()),
-            Some(vec![Posting {
-                doc: 0,
-                title: false,
-                count: 2
-            }])
+            Some(vec![hit(0, false, 2)])
         );
+    }
+
+    #[test]
+    fn later_parts_of_compounds_find_the_word_below_prefix_hits() {
+        let docs = [
+            doc(
+                "a/",
+                "Recht",
+                "page",
+                "Der Datenschutz gilt, auch der Arbeitsschutz.",
+            ),
+            doc(
+                "b/",
+                "Konzept",
+                "page",
+                "Ein Schutzkonzept für Daten und Arbeit.",
+            ),
+            doc(
+                "c/",
+                "Anderes",
+                "page",
+                "Daten ohne Schutzwirkung, Sicherheitslücke.",
+            ),
+        ];
+        let index = decode(&render_index(&docs));
+        // Prefix hits (b: "Schutzkonzept", c: "Schutzwirkung") before the compound (a).
+        assert_eq!(search(&index, "schutz"), ["b/", "c/", "a/"]);
+        let schutz = index.terms.iter().position(|t| t == "schutz");
+        let postings = schutz.map(|i| index.postings[i].clone()).expect("schutz");
+        assert_eq!(
+            postings,
+            [Posting {
+                part: true,
+                ..hit(0, false, 2)
+            }],
+            "datenschutz and arbeitsschutz (with its linking s) both end in schutz"
+        );
+        // Heads are words of the site: "sicherheit" is not one here, so no "luecke".
+        assert!(search(&index, "luecke").is_empty());
+        assert!(!index.terms.contains(&"tenschutz".to_owned()));
+    }
+
+    #[test]
+    fn large_sites_shard_terms_and_documents() {
+        let texts: Vec<(String, String)> = (0..400)
+            .map(|i| {
+                let words: Vec<String> = (0..60).map(|w| format!("wort{}x{}", i % 97, w)).collect();
+                (format!("s{i}/"), format!("Seite {i} {}.", words.join(" ")))
+            })
+            .collect();
+        let docs: Vec<SearchDoc> = texts
+            .iter()
+            .map(|(url, text)| doc(url, "Seite", "page", text))
+            .collect();
+        let files = render_index(&docs);
+        let index = decode(&files);
+        assert!(index.shards > 1, "{} term shards", index.shards);
+        assert!(files.len() > index.shards + 2, "several document shards");
+        let largest = files.iter().map(|(_, text)| text.len()).max().unwrap_or(0);
+        assert!(largest < SHARD_BYTES * 2, "largest file {largest} bytes");
+        assert_eq!(
+            search(&index, "wort5x59"),
+            ["s5/", "s102/", "s199/", "s296/", "s393/"]
+        );
+        assert_eq!(index.docs[399].0, "s399/");
+    }
+
+    #[test]
+    fn hidden_text_finds_the_page_but_stays_out_of_the_excerpt() {
+        let deck = SearchDoc {
+            hidden: "Notiz: Geheimplan erwähnen.",
+            ..doc("v/", "Vortrag", "deck", "Die Folie zeigt Zahlen.")
+        };
+        let index = decode(&render_index(&[deck]));
+        assert_eq!(search(&index, "geheimplan"), ["v/"]);
+        assert_eq!(index.docs[0].3, "Die Folie zeigt Zahlen.");
+    }
+
+    #[test]
+    fn term_pages_carry_their_label() {
+        let term = SearchDoc {
+            label: "Zielgruppen",
+            ..doc("zielgruppen/it/", "IT", "term", "")
+        };
+        let index = decode(&render_index(&[term]));
+        assert_eq!(index.docs[0].4, "Zielgruppen");
     }
 }

@@ -1,16 +1,19 @@
 //! Full-text search index, built in the render stage.
 //!
 //! The renderer hands every searchable page to [`render_index`] as a [`SearchDoc`]
-//! (plain text, HTML already stripped) and writes the result to
-//! `assets/search-index.js`. That file only assigns `window.BUYIN_SEARCH`, so
-//! `themes/default/static/search.js` can load it with a `<script>` tag, which also
-//! works from `file://` where `fetch` is refused. All matching happens in the browser;
-//! this module decides what is matchable and keeps the index small.
+//! (plain text, HTML already stripped) and writes the resulting files: the manifest
+//! `assets/search-index.js` and its shards in `assets/search/`. Each only calls into
+//! `window`, so `themes/default/static/search.js` can load them with `<script>` tags,
+//! which also works from `file://` where `fetch` is refused. All matching happens in
+//! the browser; this module decides what is matchable and keeps what a query loads
+//! small.
 //!
 //! Matching is on folded words ([`fold`]): lowercase, German umlauts and `ß` spelled
 //! out (`Maßnahmen` and `Massnahmen` both fold to `massnahmen`), every other letter
 //! transliterated to ASCII. A query word matches every indexed word it is a prefix of,
-//! so `datenschutz` finds `Datenschutzes`.
+//! so `datenschutz` finds `Datenschutzes`; the later parts of compounds are indexed
+//! too, so `schutz` finds `Datenschutz` (ranked below), and the browser forgives one
+//! wrong letter in words of five or more.
 //!
 //! - [`scan`]: reading a text once into folded words, letters and sentences.
 //! - [`excerpt`]: which sentences of a body a result snippet can show.
@@ -33,6 +36,7 @@ use rustc_hash::FxHashMap;
 
 use excerpt::{EXCERPT_MIN_WORD, MAX_PIECE, Piece, choose_excerpt, cut_at_char, split_piece};
 use index::encode;
+pub use index::{INDEX_PATH, SHARD_DIR};
 use scan::{Reader, fold_words, scan};
 pub use scan::{SPELLED_OUT, SPELLED_OUT_MARKER, fold, spelled_out, spelled_out_js, words};
 
@@ -45,17 +49,22 @@ pub struct SearchDoc<'a> {
     pub title: &'a str,
     /// The content kind: `page`, `argument`, `case`, `deck`, `stage` or `term`.
     pub kind: &'a str,
+    /// What the result shows beside the kind, e.g. the taxonomy of a term page, so that
+    /// two terms of one name in two taxonomies read apart; empty for none.
+    pub label: &'a str,
     /// Plain text of the body, already stripped of HTML.
     pub text: &'a str,
+    /// Text that finds the page but never shows in a result (a deck's speaker notes).
+    pub hidden: &'a str,
 }
 
 /// Longest indexed word in bytes. Longer words (URLs, hashes, long compounds) are cut,
 /// so they cost little and still match by prefix.
 const MAX_TERM_LEN: usize = 40;
 
-/// The JavaScript source of `assets/search-index.js`: sets `window.BUYIN_SEARCH = {...}`
-/// in the format described in the module doc. Deterministic (same input, same bytes).
-pub fn render_index(docs: &[SearchDoc]) -> String {
+/// The index files (path, JavaScript source): the manifest [`INDEX_PATH`], then its
+/// shards, in the format described in [`index`]. Deterministic (same input, same bytes).
+pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
     let analyses: Vec<Arc<Analysis>> = docs
         .par_iter()
         .map(|doc| Arc::new(Analysis::of(doc)))
@@ -65,7 +74,7 @@ pub fn render_index(docs: &[SearchDoc]) -> String {
 
 /// [`render_index`], reusing what `cache` holds of documents whose title and text did
 /// not change since the last call (`serve` after an edit), and keeping the rest.
-pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> String {
+pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> Vec<(String, String)> {
     let keys: Vec<u64> = docs.par_iter().map(SearchCache::key).collect();
     let analyses: Vec<Arc<Analysis>> = docs
         .par_iter()
@@ -89,12 +98,12 @@ impl SearchCache {
     fn key(doc: &SearchDoc) -> u64 {
         // The standard hasher has fixed keys: the same text hashes the same way.
         let mut hasher = std::hash::DefaultHasher::new();
-        (doc.title, doc.text).hash(&mut hasher);
+        (doc.title, doc.text, doc.hidden).hash(&mut hasher);
         hasher.finish()
     }
 }
 
-/// What the index needs of one document; it depends on its title and text only.
+/// What the index needs of one document; it depends on its title and texts only.
 struct Analysis {
     /// Folded words (cut to [`MAX_TERM_LEN`]): in the title, and how often in the body.
     hits: Vec<(String, bool, u32)>,
@@ -116,6 +125,9 @@ impl Analysis {
         reading.in_title = false;
         reading.vocabulary.next_piece();
         scan(doc.text, &mut reading);
+        reading.hidden = true;
+        reading.vocabulary.next_piece();
+        scan(doc.hidden, &mut reading);
         let Reading {
             vocabulary,
             letters,
@@ -146,6 +158,8 @@ struct Reading<'a> {
     vocabulary: Vocabulary,
     letters: BTreeSet<char>,
     in_title: bool,
+    /// Reading [`SearchDoc::hidden`]: its words count, its sentences are never shown.
+    hidden: bool,
     /// The excerpt's candidates and the words (of 3+ letters) of each.
     pieces: Vec<Piece<'a>>,
     piece_words: Vec<Vec<usize>>,
@@ -162,7 +176,7 @@ impl<'a> Reader<'a> for Reading<'a> {
             return;
         }
         hit.1 = hit.1.saturating_add(1);
-        if word.len() >= EXCERPT_MIN_WORD && self.vocabulary.first_in_piece(id) {
+        if !self.hidden && word.len() >= EXCERPT_MIN_WORD && self.vocabulary.first_in_piece(id) {
             self.ids.push(id);
         }
     }
@@ -175,7 +189,7 @@ impl<'a> Reader<'a> for Reading<'a> {
     fn sentence(&mut self, sentence: &'a str, len: usize) {
         let ids = std::mem::take(&mut self.ids);
         self.vocabulary.next_piece();
-        if self.in_title || len == 0 {
+        if self.in_title || self.hidden || len == 0 {
             return;
         }
         if len <= MAX_PIECE {
@@ -272,7 +286,9 @@ mod tests {
             url,
             title,
             kind,
+            label: "",
             text,
+            hidden: "",
         }
     }
 
@@ -317,7 +333,8 @@ mod tests {
         );
         let cached = render_index_cached(&docs, &mut cache);
         assert_eq!(cached, render_index(&docs));
-        assert!(cached.contains("nachts") && !cached.contains("phishing"));
+        let all: String = cached.iter().map(|(_, text)| text.as_str()).collect();
+        assert!(all.contains("nachts") && !all.contains("phishing"));
         assert_eq!(
             cache.analyses.len(),
             docs.len(),

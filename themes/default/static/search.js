@@ -1,11 +1,18 @@
 /* buyin full-text search.
  *
- * Drives <input id="search-input"> and <div id="search-results">. The index
- * (assets/search-index.js, written by src/search.rs) is loaded on first use by adding a
- * <script> tag, because browsers refuse fetch() from file:// and the built site must
- * work from disk. The index format is documented in src/search.rs; query words are
- * folded exactly as Rust folded the text, then each must be a prefix of a word of a
- * page (AND). Ranking: query words found in the title, then hits in the body.
+ * Drives <input id="search-input"> and <div id="search-results">. The index (written by
+ * src/search/, format documented in src/search/index.rs) is a small manifest,
+ * assets/search-index.js, and shards in assets/search/: term shards cut from the sorted
+ * word list, and document shards with titles and snippets. Each is loaded on demand by
+ * adding a <script> tag, because browsers refuse fetch() from file:// and the built site
+ * must work from disk, a file share or any sub-path; a query reads only the shards its
+ * words fall into and those of the results it shows.
+ *
+ * Query words are folded exactly as Rust folded the text. Each must match a word of a
+ * page (AND), in one of three ways, ranked in this order: as a prefix of a word, as the
+ * start of a later part of a German compound ("schutz" in "Datenschutz"), or, for words
+ * of five or more letters, with one letter wrong, missing, extra or swapped after the
+ * first two. Then query words found in the title, then hits in the body.
  *
  * UI strings come from data attributes on the input (data-no-results, data-count with
  * "{n}", data-load-error, data-kind-<kind>), so the theme's language decides them.
@@ -22,7 +29,20 @@
   var MAX_RESULTS = 20;
   var SNIPPET_BEFORE = 60;
   var SNIPPET_LENGTH = 180;
-  var DEBOUNCE_MS = 80;
+  var DEBOUNCE_MS = 30;
+  // Shorter query words would match a large part of the index.
+  var MIN_WORD = 2;
+  // Words this long forgive one typo, after this many letters that must be right
+  // (they pick the shards to read).
+  var TYPO_MIN = 5;
+  var TYPO_KEEP = 2;
+  // A compound's later part starts this far into the word at the earliest.
+  var MIN_HEAD = 4;
+  // Above every term character: the end of a prefix range.
+  var AFTER = "{";
+  var TIER_PREFIX = 3;
+  var TIER_PART = 2;
+  var TIER_TYPO = 1;
 
   // German letters spelled out: generated into this file from buyin's one table.
   var UMLAUTS = /*buyin:spelled-out*/{};
@@ -34,8 +54,10 @@
     DIGIT[DIGITS_MORE.charAt(d)] = 32 + d;
   }
 
-  var index = null; // decoded index, see decode()
+  var index = null; // the manifest, see ready()
   var loading = false;
+  var shards = {}; // name -> decoded shard
+  var pending = {}; // name -> true while its script loads
   var timer = 0;
   var lastQuery = null;
 
@@ -56,9 +78,9 @@
     return Object.prototype.hasOwnProperty.call(object, key);
   }
 
-  /* Folds text into words the way src/search.rs fold() does: NFC, lowercase, umlauts
-   * and ß spelled out, other letters from the index's table (filled by Rust from
-   * deunicode), else accents stripped via NFD; everything else separates words. */
+  /* Folds text into words the way src/search/scan.rs fold() does: NFC, lowercase,
+   * umlauts and ß spelled out, other letters from the index's table (filled by Rust
+   * from deunicode), else accents stripped via NFD; everything else separates words. */
   function fold(text) {
     var table = index ? index.fold : {};
     var s = text.normalize("NFC").toLowerCase();
@@ -79,8 +101,8 @@
     return out.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
-  function decode(raw) {
-    if (!raw || raw.v !== 1) return null;
+  // A term shard's front-coded words, its posting lists still encoded.
+  function decodeShard(raw) {
     var terms = [];
     var coded = raw.terms;
     var previous = "";
@@ -97,21 +119,19 @@
       terms.push(previous);
       i = j;
     }
-    return {
-      docs: raw.docs,
-      fold: raw.fold || {},
-      maxlen: raw.maxlen || 40,
-      terms: terms,
-      lists: raw.postings.split(","),
-      postings: new Array(terms.length),
-    };
+    return { terms: terms, lists: raw.postings.split(","), postings: new Array(terms.length) };
   }
 
-  // Flat [doc, inTitle, count, ...] for term number t, decoded on first use.
-  function postings(t) {
-    var cached = index.postings[t];
+  // Every shard script calls this with its data.
+  window.BUYIN_SEARCH_SHARD = function (name, data) {
+    shards[name] = name.charAt(0) === "t" ? decodeShard(data) : data;
+  };
+
+  // Flat [doc, part, inTitle, count, ...] for term j of a shard, decoded on first use.
+  function postings(shard, j) {
+    var cached = shard.postings[j];
     if (cached) return cached;
-    var list = index.lists[t] || "";
+    var list = shard.lists[j] || "";
     var out = [];
     var doc = 0;
     var n = 0;
@@ -119,12 +139,12 @@
       var digit = DIGIT[list.charAt(i)];
       n = n * 32 + (digit & 31);
       if (digit < 32) {
-        doc += Math.floor(n / 32);
-        out.push(doc, n & 16 ? 1 : 0, n & 15);
+        doc += Math.floor(n / 64);
+        out.push(doc, n & 32 ? 1 : 0, n & 16 ? 1 : 0, n & 15);
         n = 0;
       }
     }
-    index.postings[t] = out;
+    shard.postings[j] = out;
     return out;
   }
 
@@ -139,34 +159,117 @@
     return lo;
   }
 
-  function search(query) {
+  // Number of the term shard that holds `word`, were it a term.
+  function shardOf(word) {
+    var first = index.shards;
+    var lo = 0;
+    var hi = first.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (first[mid] <= word) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(0, lo - 1);
+  }
+
+  // The shards a range of terms [from, to) lies in.
+  function shardsOf(from, to, names) {
+    for (var i = shardOf(from); i <= shardOf(to); i++) names.push("t" + i);
+  }
+
+  // Calls fn(shard, j) for every term in [from, to), in order.
+  function eachTerm(from, to, fn) {
+    for (var i = shardOf(from); i <= shardOf(to); i++) {
+      var shard = shards["t" + i];
+      for (var j = lowerBound(shard.terms, from); j < shard.terms.length; j++) {
+        if (shard.terms[j] >= to) break;
+        fn(shard, j);
+      }
+    }
+  }
+
+  /* Whether `q` is one edit away from `t` or from a start of it, the edit after the
+   * letters they share: a letter wrong, missing, extra, or two swapped. An edit at
+   * the query's last letter must reach the end of `t`, or "recht" would find every
+   * word that starts with "rech". */
+  function typo(q, t) {
+    var i = 0;
+    while (i < q.length && i < t.length && q.charAt(i) === t.charAt(i)) i++;
+    if (i === q.length) return true;
+    if (i === t.length) return q.length === t.length + 1;
+    var last = i >= q.length - 1;
+    function rest(from, at) {
+      if (!t.startsWith(q.slice(from), at)) return false;
+      return !last || t.length === at + q.length - from;
+    }
+    return (
+      rest(i + 1, i + 1) ||
+      rest(i, i + 1) ||
+      rest(i + 1, i) ||
+      (q.charAt(i) === t.charAt(i + 1) && q.charAt(i + 1) === t.charAt(i) && rest(i + 2, i + 2))
+    );
+  }
+
+  function canTypo(word) {
+    return word.length >= TYPO_MIN;
+  }
+
+  function queryWords(query) {
     var words = [];
     fold(query).forEach(function (w) {
       w = w.slice(0, index.maxlen);
-      if (words.indexOf(w) < 0) words.push(w);
+      if (w.length >= MIN_WORD && words.indexOf(w) < 0) words.push(w);
     });
-    if (!words.length) return null;
-    var found = null; // doc -> [query words in title, body hits]
-    for (var q = 0; q < words.length; q++) {
-      var word = words[q];
-      var hits = new Map();
-      for (var t = lowerBound(index.terms, word); t < index.terms.length; t++) {
-        if (index.terms[t].lastIndexOf(word, 0) !== 0) break;
-        var p = postings(t);
-        for (var k = 0; k < p.length; k += 3) {
-          var hit = hits.get(p[k]);
-          if (!hit) hits.set(p[k], (hit = [0, 0]));
-          hit[0] |= p[k + 1];
-          hit[1] += p[k + 2];
-        }
+    return words;
+  }
+
+  function termShards(words) {
+    var names = [];
+    words.forEach(function (w) {
+      shardsOf(w, w + AFTER, names);
+      if (canTypo(w)) shardsOf(w.slice(0, TYPO_KEEP), w.slice(0, TYPO_KEEP) + AFTER, names);
+    });
+    return names;
+  }
+
+  // doc -> [tier, in title, body hits] of one query word.
+  function matchWord(word) {
+    var hits = new Map();
+    function add(shard, j, typoTier) {
+      var p = postings(shard, j);
+      for (var k = 0; k < p.length; k += 4) {
+        var tier = typoTier || (p[k + 1] ? TIER_PART : TIER_PREFIX);
+        var hit = hits.get(p[k]);
+        if (!hit) hits.set(p[k], (hit = [tier, 0, 0]));
+        if (tier > hit[0]) hit[0] = tier;
+        hit[1] |= p[k + 2];
+        hit[2] += p[k + 3];
       }
+    }
+    eachTerm(word, word + AFTER, function (shard, j) {
+      add(shard, j, 0);
+    });
+    if (canTypo(word)) {
+      var head = word.slice(0, TYPO_KEEP);
+      eachTerm(head, head + AFTER, function (shard, j) {
+        var t = shard.terms[j];
+        if (t.lastIndexOf(word, 0) !== 0 && typo(word, t)) add(shard, j, TIER_TYPO);
+      });
+    }
+    return hits;
+  }
+
+  function search(words) {
+    var found = null; // doc -> [tiers, query words in title, body hits]
+    for (var q = 0; q < words.length; q++) {
+      var hits = matchWord(words[q]);
       if (found === null) {
         found = hits;
       } else {
         var both = new Map();
         found.forEach(function (sum, doc) {
           var more = hits.get(doc);
-          if (more) both.set(doc, [sum[0] + more[0], sum[1] + more[1]]);
+          if (more) both.set(doc, [sum[0] + more[0], sum[1] + more[1], sum[2] + more[2]]);
         });
         found = both;
       }
@@ -174,19 +277,26 @@
     }
     var ranked = [];
     found.forEach(function (score, doc) {
-      ranked.push({ doc: doc, title: score[0], count: score[1] });
+      ranked.push({ doc: doc, tier: score[0], title: score[1], count: score[2] });
     });
     ranked.sort(function (a, b) {
-      return b.title - a.title || b.count - a.count || a.doc - b.doc;
+      return b.tier - a.tier || b.title - a.title || b.count - a.count || a.doc - b.doc;
     });
-    return { words: words, results: ranked };
+    return ranked;
   }
 
-  function matches(word, queryWords) {
+  // Whether a word of a snippet is one the query found (so it gets highlighted).
+  function matches(word, words) {
     var parts = fold(word);
     for (var i = 0; i < parts.length; i++) {
-      for (var j = 0; j < queryWords.length; j++) {
-        if (parts[i].lastIndexOf(queryWords[j], 0) === 0) return true;
+      var part = parts[i];
+      for (var j = 0; j < words.length; j++) {
+        var q = words[j];
+        if (part.lastIndexOf(q, 0) === 0) return true;
+        if (part.indexOf(q, MIN_HEAD) >= MIN_HEAD) return true;
+        if (canTypo(q) && part.lastIndexOf(q.slice(0, TYPO_KEEP), 0) === 0 && typo(q, part)) {
+          return true;
+        }
       }
     }
     return false;
@@ -252,6 +362,40 @@
     show(false);
   }
 
+  function loadError() {
+    status.textContent = input.getAttribute("data-load-error") || "Search index missing";
+    show(true);
+  }
+
+  /* Whether every named shard is here; loads the missing ones, and runs the query
+   * again once each has arrived. */
+  function have(names) {
+    var all = true;
+    names.forEach(function (name) {
+      if (hasOwn(shards, name)) return;
+      all = false;
+      if (pending[name]) return;
+      pending[name] = true;
+      var script = document.createElement("script");
+      script.src = ROOT + "assets/search/" + name + ".js";
+      script.onload = function () {
+        delete pending[name];
+        if (hasOwn(shards, name)) run();
+        else loadError();
+      };
+      script.onerror = function () {
+        delete pending[name];
+        loadError();
+      };
+      document.head.appendChild(script);
+    });
+    return all;
+  }
+
+  function docOf(n) {
+    return shards["d" + Math.floor(n / index.per)][n % index.per];
+  }
+
   function run() {
     var query = input.value.trim();
     if (query === lastQuery) return;
@@ -263,10 +407,26 @@
       load();
       return;
     }
+    var words = queryWords(query);
+    if (!words.length) {
+      // Too short to search yet: nothing to show.
+      lastQuery = query;
+      list.textContent = "";
+      status.textContent = "";
+      show(false);
+      return;
+    }
+    if (!have(termShards(words))) return;
+    var results = search(words);
+    var shown = results.slice(0, MAX_RESULTS);
+    var docShards = [];
+    shown.forEach(function (result) {
+      var name = "d" + Math.floor(result.doc / index.per);
+      if (docShards.indexOf(name) < 0) docShards.push(name);
+    });
+    if (!have(docShards)) return;
     lastQuery = query;
-    var found = search(query);
     list.textContent = "";
-    var results = found ? found.results : [];
     if (!results.length) {
       status.textContent = (input.getAttribute("data-no-results") || "No results for") + " ";
       var q = document.createElement("q");
@@ -277,8 +437,8 @@
     }
     var count = input.getAttribute("data-count");
     status.textContent = count ? count.replace("{n}", results.length) : String(results.length);
-    results.slice(0, MAX_RESULTS).forEach(function (result, i) {
-      var doc = index.docs[result.doc];
+    shown.forEach(function (result, i) {
+      var doc = docOf(result.doc);
       var item = document.createElement("li");
       item.className = "search-result search-kind-" + doc[2];
       var link = document.createElement("a");
@@ -288,11 +448,12 @@
       link.textContent = doc[1];
       var kind = document.createElement("span");
       kind.className = "search-kind";
-      kind.textContent = kindLabel(doc[2]);
+      // A term page names its taxonomy, so that one name in two taxonomies reads apart.
+      kind.textContent = doc[4] ? kindLabel(doc[2]) + " · " + doc[4] : kindLabel(doc[2]);
       item.appendChild(link);
       item.appendChild(document.createTextNode(" "));
       item.appendChild(kind);
-      item.appendChild(snippet(doc[3] || "", found.words));
+      item.appendChild(snippet(doc[3] || "", words));
       list.appendChild(item);
     });
     show(true);
@@ -304,12 +465,13 @@
   }
 
   function ready() {
-    index = decode(window.BUYIN_SEARCH);
-    if (!index) {
+    var raw = window.BUYIN_SEARCH;
+    if (!raw || raw.v !== 2) {
       status.textContent = input.getAttribute("data-load-error") || "Search index unreadable";
       show(true);
       return;
     }
+    index = { fold: raw.fold || {}, maxlen: raw.maxlen || 40, per: raw.per, shards: raw.shards };
     lastQuery = null;
     run();
   }
@@ -326,8 +488,7 @@
     script.onload = ready;
     script.onerror = function () {
       loading = false;
-      status.textContent = input.getAttribute("data-load-error") || "Search index missing";
-      show(true);
+      loadError();
     };
     document.head.appendChild(script);
   }
