@@ -23,6 +23,8 @@
 //! This file ties them together: one [`Analysis`] per document (in parallel, cached
 //! across `serve` rebuilds), then one index of all.
 
+#[cfg(test)]
+mod decode;
 mod excerpt;
 mod index;
 mod scan;
