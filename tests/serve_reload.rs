@@ -75,11 +75,12 @@ fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
             .text()
             .contains("Quellwasser")
     );
+    // The search index's documents (with their snippets) are in its shards.
     assert!(
         served
-            .get("/assets/search-index.js")
+            .get("/assets/search/d0.js")
             .text()
-            .contains("quellwasser")
+            .contains("Quellwasser")
     );
     assert!(served.get("/print.html").text().contains("Quellwasser"));
     assert!(

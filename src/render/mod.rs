@@ -356,6 +356,18 @@ impl Contexts {
     }
 }
 
+/// The first file ([`job_path`]) of the job that also renders `path`, when that job
+/// renders several: the search index's shards, the parts of a split print view.
+pub fn rendered_with(path: &str) -> Option<&'static str> {
+    if path.starts_with(crate::search::SHARD_DIR) {
+        Some(crate::search::INDEX_PATH)
+    } else if path.starts_with("print-") && path.ends_with(".html") && !path.contains('/') {
+        Some(site_files::PRINT_PATH)
+    } else {
+        None
+    }
+}
+
 /// Template variables, moved into a Tera context in one piece.
 #[derive(Default)]
 struct Vars(serde_json::Map<String, Value>);

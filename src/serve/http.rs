@@ -139,7 +139,7 @@ pub(super) fn handle(request: Request, state: &State) {
         &target,
         snapshot.output.as_deref().unwrap_or(&Output::default()),
     ) {
-        if snapshot.pending.contains(&key) {
+        if snapshot.is_pending(&key) {
             snapshot = state.settled_for(&key);
         }
     }

@@ -29,6 +29,15 @@ pub(super) struct Snapshot {
     pub(super) pending: BTreeSet<String>,
 }
 
+impl Snapshot {
+    /// Whether `key` is still being rendered, itself or as one of the files of a job
+    /// that renders several (the search shards, the parts of the print view).
+    pub(super) fn is_pending(&self, key: &str) -> bool {
+        self.pending.contains(key)
+            || crate::render::rendered_with(key).is_some_and(|main| self.pending.contains(main))
+    }
+}
+
 /// A message to open pages.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Signal {
@@ -125,7 +134,7 @@ impl State {
         loop {
             let snapshot = self.current();
             let left = deadline.saturating_duration_since(Instant::now());
-            if !snapshot.pending.contains(key) || left.is_zero() {
+            if !snapshot.is_pending(key) || left.is_zero() {
                 return snapshot;
             }
             gate = self
