@@ -1,7 +1,8 @@
 //! Measures search in a built site the way a reader meets it: headless Chromium opens
 //! the home page from `file://`, the search box gets the focus (which loads the index
 //! manifest), then each query arrives as one input event. For each query it prints one
-//! JSON line: the time from that input event to the first result on screen, the bytes
+//! JSON line: the time from that input event to the first result (or the message
+//! that there is none) on screen, the bytes
 //! of the search index files (manifest and shards) the page has loaded by then, and the number of results.
 //! `bench/run` calls it; it is a measuring tool, not a test.
 //!
@@ -71,11 +72,12 @@ fn probe(tab: &Tab, site: &Path, query: &str) -> Value {
         tab,
         "(() => { window.__probe = { input: 0, shown: 0 };
            const input = document.getElementById('search-input');
-           const list = document.getElementById('search-list');
+           const box = document.getElementById('search-results');
            input.addEventListener('input', () => { __probe.input = performance.now(); }, true);
            new MutationObserver(() => {
-             if (!__probe.shown && list.querySelector('li.search-result')) __probe.shown = performance.now();
-           }).observe(list, { childList: true, subtree: true });
+             const answered = box.querySelector('li.search-result, .search-status q');
+             if (!__probe.shown && answered) __probe.shown = performance.now();
+           }).observe(box, { childList: true, subtree: true });
            input.focus(); })()",
     );
     wait(tab, "!!window.BUYIN_SEARCH");

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 /// Pages of filler, each with words of its own: enough for several term and document
 /// shards, few enough to build in a moment.
-const FILLER: usize = 300;
+const FILLER: usize = 320;
 
 /// Word number `n` of the filler: ten letters that share little with their
 /// neighbours, so the term list does not compress into one shard.
@@ -77,11 +77,16 @@ fn files() -> Vec<(String, String)> {
 /// turn of this test (one browser at a time on a small machine). `None` without
 /// Chromium.
 fn site() -> Option<(&'static Path, Browser, MutexGuard<'static, ()>)> {
-    static SITE: OnceLock<PathBuf> = OnceLock::new();
     static TURN: Mutex<()> = Mutex::new(());
     let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
     let browser = common::browser()?;
-    let site = SITE.get_or_init(|| {
+    Some((built(), browser, turn))
+}
+
+/// The generated site, built once for all tests of this file into the target folder.
+fn built() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser_search");
         let _ = std::fs::remove_dir_all(&dest);
         let files = files();
@@ -93,8 +98,7 @@ fn site() -> Option<(&'static Path, Browser, MutexGuard<'static, ()>)> {
         let run = project.run(&["build", "--dest", dest.to_str().expect("utf-8 path")]);
         assert_eq!(run.code(), 0, "build failed:\n{}", run.stderr());
         dest
-    });
-    Some((site.as_path(), browser, turn))
+    })
 }
 
 fn open(browser: &Browser, site: &Path, path: &str) -> std::sync::Arc<Tab> {
@@ -345,4 +349,35 @@ fn a_query_loads_only_the_shards_it_needs() {
         (1..terms).contains(&loaded_terms) && loaded_docs == 1,
         "{loaded:?} of {terms} term and {docs} document shards"
     );
+}
+
+#[test]
+fn a_large_site_prints_by_section() {
+    let site = built();
+    let index = common::Page(scraper::Html::parse_document(
+        &std::fs::read_to_string(site.join("print.html")).expect("print.html"),
+    ));
+    assert_eq!(index.count(".print-item"), 0, "the index holds no pages");
+    let parts = index.attrs("ol.print-parts a", "href");
+    // 325 pages: the home page, then the sections in reading order, the filler of 320
+    // pages cut into two parts.
+    assert_eq!(
+        parts,
+        [
+            "print-1-start.html",
+            "print-2-argumente.html",
+            "print-3-fuelle.html",
+            "print-4-fuelle.html",
+            "print-5-vortraege.html",
+            "print-6-wissen.html"
+        ]
+    );
+    let mut printed = 0;
+    for part in &parts {
+        let text = std::fs::read_to_string(site.join(part)).expect("print part");
+        printed += text.matches("<article class=\"print-item").count();
+    }
+    assert_eq!(printed, 325, "every page printed once");
+    let filler = std::fs::read_to_string(site.join("print-3-fuelle.html")).expect("part");
+    assert_eq!(filler.matches("<article class=\"print-item").count(), 300);
 }
