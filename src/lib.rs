@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::output::Output;
 
 /// How to build.
@@ -175,9 +175,17 @@ fn run(
     let theme = theme::load(root, &config)?;
     clock.lap("config and theme");
     let drafts = options.drafts || config.drafts;
-    let sources = source::load(root, &config, drafts)?;
+    // Every stage after this one runs even when files had errors, so that one run
+    // reports every problem: a file whose front matter failed still has its links,
+    // anchors and shortcodes checked, and the site model still checks the others.
+    let (sources, mut diags) = source::load(root, &config, drafts);
     clock.lap("sources");
-    let mut site = site::build(&config, sources)?;
+    let (mut site, model_diags) = site::build_all(&config, sources);
+    diags.extend(
+        model_diags
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error),
+    );
     clock.lap("site model");
 
     // Markdown needs the URLs of all pages and the shortcode templates, not each
@@ -192,7 +200,6 @@ fn run(
             .map(|page| markdown::render(&page.markdown_input(), &env))
             .collect()
     };
-    let mut diags = Diagnostics::default();
     // Only for line numbers of the checks on config values below.
     let book_toml = std::fs::read_to_string(root.join(config::CONFIG_FILE)).unwrap_or_default();
     diags.extend(accessibility::statement_reference(

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{Config, Taxonomy};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::{LinkTarget, Rendered};
 use crate::slug::slugify;
 use crate::source::{Kind, KindData, Source};
@@ -142,6 +142,17 @@ fn audience_taxonomy(taxonomies: &[TaxonomyTerms], slug: &str) -> Option<usize> 
 
 /// Builds the model from the loaded sources, checking URLs and references.
 pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics> {
+    let (site, diags) = build_all(config, sources);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(site)
+    }
+}
+
+/// Builds the model even when some checks fail, so that the pages' bodies can still be
+/// checked in the same run; returns every problem found (warnings included) beside it.
+pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut pages: Vec<Page> = sources
         .into_iter()
@@ -359,14 +370,16 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
 
     let (nodes, by_url) = build_nodes(config, &pages, &ordered, &taxonomies, &stages);
     let order = reading_order(&nodes);
-    if diags.has_errors() {
-        return Err(diags);
-    }
     let mut position = vec![0; nodes.len()];
     for (i, &n) in order.iter().enumerate() {
         position[n] = i;
     }
-    Ok(Site {
+    let warnings = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    let site = Site {
         pages,
         by_rel,
         taxonomies,
@@ -375,8 +388,9 @@ pub fn build(config: &Config, sources: Vec<Source>) -> Result<Site, Diagnostics>
         by_url,
         order,
         position,
-        warnings: diags.sorted(),
-    })
+        warnings,
+    };
+    (site, diags)
 }
 
 impl Site {
@@ -484,7 +498,8 @@ fn check_evidence(pages: &[Page], by_rel: &HashMap<String, usize>, diags: &mut D
                         .with_hint(hint),
                     );
                 }
-                Some(&i) if pages[i].kind() != Kind::Case => {
+                // A broken target has its own errors; its kind may be unknown.
+                Some(&i) if pages[i].kind() != Kind::Case && !pages[i].source.broken => {
                     diags.push(
                         Diagnostic::error(
                             &page.source.path,

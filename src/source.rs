@@ -86,6 +86,10 @@ pub struct Source {
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
     pub front: FrontMatter,
+    /// The front matter had errors: `front` holds what could be read, the body is still
+    /// checked (links, anchors, shortcodes) so one run reports every problem, and other
+    /// files' references to this one are not reported again.
+    pub broken: bool,
 }
 
 impl Source {
@@ -200,8 +204,9 @@ pub struct Stage {
 pub const MAX_FOLDER_DEPTH: usize = 32;
 
 /// Loads every Markdown file under the content folder. Drafts are dropped unless
-/// `drafts` is set.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, Diagnostics> {
+/// `drafts` is set. Files whose front matter fails come back [`Source::broken`] beside
+/// their errors, so later stages can still check their bodies.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> (Vec<Source>, Diagnostics) {
     let content_dir = root.join(&config.src);
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
@@ -217,7 +222,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, D
             )
             .with_hint("create it or set `src` under [book]"),
         );
-        return Err(diags);
+        return (Vec::new(), diags);
     }
     let walked = crate::walk::files(root, &content_dir, &config.build_dir);
     for (path, cause) in walked.unreadable {
@@ -251,36 +256,38 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Source>, D
             .with_hint("move the content into fewer levels of folders"),
         );
     }
-    let results: Vec<Result<Option<Source>, Vec<Diagnostic>>> = files
+    let results: Vec<Parsed> = files
         .par_iter()
         .map(|file| {
             let path = relative(root, file);
             let rel = display_path(file.strip_prefix(&content_dir).unwrap_or(file));
-            let bytes = std::fs::read(file).map_err(|e| {
-                vec![Diagnostic::error(
-                    &path,
-                    0,
-                    0,
-                    format!("cannot read file ({e})"),
-                )]
-            })?;
-            let source = parse(path, rel, bytes, config)?;
-            Ok((drafts || !source.front.draft).then_some(source))
+            match std::fs::read(file) {
+                Ok(bytes) => parse_lenient(path, rel, bytes, config),
+                Err(e) => Parsed {
+                    source: None,
+                    errors: vec![Diagnostic::error(
+                        &path,
+                        0,
+                        0,
+                        format!("cannot read file ({e})"),
+                    )],
+                },
+            }
         })
         .collect();
     let mut sources = Vec::new();
-    for result in results {
-        match result {
-            Ok(Some(source)) => sources.push(source),
-            Ok(None) => {}
-            Err(errors) => diags.extend(errors),
-        }
+    for parsed in results {
+        diags.extend(parsed.errors);
+        sources.extend(parsed.source.filter(|source| drafts || !source.front.draft));
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(sources)
-    }
+    (sources, diags)
+}
+
+/// One file read as far as it goes: its errors, and the source whenever its text could
+/// be read (marked [`Source::broken`] if the front matter had errors).
+pub struct Parsed {
+    pub source: Option<Source>,
+    pub errors: Vec<Diagnostic>,
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -311,14 +318,23 @@ pub fn parse(
     bytes: Vec<u8>,
     config: &Config,
 ) -> Result<Source, Vec<Diagnostic>> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
-        vec![
-            Diagnostic::error(&path, line, col, "file is not valid UTF-8")
-                .with_hint("save the file with UTF-8 encoding"),
-        ]
-    })?;
+    let parsed = parse_lenient(path, rel, bytes, config);
+    match parsed.source {
+        Some(source) if parsed.errors.is_empty() => Ok(source),
+        _ => Err(parsed.errors),
+    }
+}
+
+/// Parses one file's bytes; a file whose front matter fails still yields its body.
+pub fn parse_lenient(path: PathBuf, rel: String, bytes: Vec<u8>, config: &Config) -> Parsed {
+    let failed = |errors| Parsed {
+        source: None,
+        errors,
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return failed(not_utf8(&path, &e)),
+    };
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
@@ -332,36 +348,47 @@ pub fn parse(
     if let Format::Toml = format {
         matter.delimiter = "+++".to_string();
     }
-    let (fm_start, fm_end, body_start) = match split(&matter, &text) {
-        Some(spans) => spans,
-        None => {
-            return Err(vec![
-                Diagnostic::error(&path, 1, 1, "missing front matter")
-                    .with_hint("start the file with\n---\ntitle: \"…\"\n---"),
-            ]);
-        }
+    let Some((fm_start, fm_end, body_start)) = split(&matter, &text) else {
+        return failed(vec![
+            Diagnostic::error(&path, 1, 1, "missing front matter")
+                .with_hint("start the file with\n---\ntitle: \"…\"\n---"),
+        ]);
     };
     let raw = &text[fm_start..fm_end];
     let fm_line = line_col(&text, fm_start).0;
-    let map = parse_map(raw, format, fm_line, &path)?;
-    let mut fields = Fields {
-        path: &path,
-        text: &text,
-        map,
-        errors: Vec::new(),
+    let (front, errors) = match parse_map(raw, format, fm_line, &path) {
+        Ok(map) => {
+            let mut fields = Fields {
+                path: &path,
+                text: &text,
+                map,
+                errors: Vec::new(),
+            };
+            let front = fields.front_matter(config);
+            (front, fields.errors)
+        }
+        Err(errors) => (FrontMatter::default(), errors),
     };
-    let front = fields.front_matter(config);
-    if fields.errors.is_empty() {
-        Ok(Source {
+    Parsed {
+        source: Some(Source {
+            broken: !errors.is_empty(),
             path,
             rel,
             body_start,
             front,
             text,
-        })
-    } else {
-        Err(fields.errors)
+        }),
+        errors,
     }
+}
+
+fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Vec<Diagnostic> {
+    let valid = e.utf8_error().valid_up_to();
+    let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+    vec![
+        Diagnostic::error(path, line, col, "file is not valid UTF-8")
+            .with_hint("save the file with UTF-8 encoding"),
+    ]
 }
 
 /// Byte spans of the raw front matter and the start of the body, if the file has front
