@@ -2,9 +2,40 @@
 //!
 //! Each stage of the pipeline pushes [`Diagnostic`]s into a [`Diagnostics`] list instead
 //! of stopping at the first problem; `main.rs` sorts and prints them, then the count.
+//!
+//! # Writing a diagnostic in the author's language
+//!
+//! A diagnostic names its text by a stable `code` and passes named values; the text
+//! itself lives in the message catalogue ([`crate::catalog`],
+//! `themes/default/strings/messages/<lang>.toml`), one entry per language:
+//!
+//! ```toml
+//! [diag.unknown-kind]
+//! message = "unknown kind '{kind}'"
+//! hint = "kinds are: {kinds}"      # optional; shown under the message
+//! ```
+//!
+//! ```
+//! use buyin::diag::Diagnostic;
+//! let d = Diagnostic::coded_error("content/x.md", 3, 1, "unknown-kind", &[("kind", "seite"), ("kinds", "page, argument")]);
+//! assert_eq!(d.code, "unknown-kind");
+//! assert_eq!(d.message, "unknown kind 'seite'");              // English, for tests and logs
+//! let de = buyin::catalog::Catalog::for_language("de");
+//! assert_eq!(d.localized(&de).message, "unbekannte Art 'seite'"); // what `main.rs` prints
+//! ```
+//!
+//! A hint that only sometimes applies is its own entry under `[hint]`, added with
+//! [`Diagnostic::with_hint_code`]. `main.rs` prints every diagnostic in the project's
+//! language ([`crate::catalog::Catalog::for_project`]); the `error: PATH:LINE:COL:` prefix
+//! and the `code` (also in `check --format json`) are the same in every language.
+//! [`Diagnostic::error`] with a ready text still works for problems not yet in the
+//! catalogue (their `code` is empty and they print as written).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+
+use crate::catalog::{Args, Catalog};
 
 /// How bad a diagnostic is: errors fail the run, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -24,8 +55,17 @@ pub struct Diagnostic {
     /// 1-based column; 0 when unknown.
     pub col: usize,
     pub severity: Severity,
+    /// Stable, language-independent name of the problem (`unknown-field`); empty for a
+    /// text not yet in the message catalogue.
+    pub code: &'static str,
+    /// The named values the catalogue's text fills in.
+    pub args: BTreeMap<String, String>,
+    /// The message (in English until [`Diagnostic::localized`]).
     pub message: String,
     pub hint: Option<String>,
+    /// Catalogue key of the hint, to show it in another language.
+    #[serde(skip)]
+    pub hint_key: Option<String>,
 }
 
 impl Diagnostic {
@@ -41,8 +81,11 @@ impl Diagnostic {
             line,
             col,
             severity: Severity::Error,
+            code: "",
+            args: BTreeMap::new(),
             message: message.into(),
             hint: None,
+            hint_key: None,
         }
     }
 
@@ -50,6 +93,96 @@ impl Diagnostic {
     /// `error: message`.
     pub fn general(message: impl Into<String>) -> Self {
         Diagnostic::error("", 0, 0, message)
+    }
+
+    /// An error whose text is the catalogue's `[diag.CODE]` entry with `args` filled in.
+    pub fn coded_error(
+        path: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        code: &'static str,
+        args: &Args,
+    ) -> Self {
+        let mut d = Diagnostic::error(path, line, col, String::new());
+        d.code = code;
+        d.args = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let hint = format!("diag.{code}.hint");
+        if Catalog::english().has(&hint) {
+            d.hint_key = Some(hint);
+        }
+        d.localized(&Catalog::english())
+    }
+
+    /// A warning whose text is the catalogue's `[diag.CODE]` entry.
+    pub fn coded_warning(
+        path: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        code: &'static str,
+        args: &Args,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::coded_error(path, line, col, code, args)
+        }
+    }
+
+    /// Adds the hint `[hint.NAME]` of the catalogue, filled with the diagnostic's values
+    /// and `args`.
+    pub fn with_hint_code(mut self, name: &str, args: &Args) -> Self {
+        for (k, v) in args {
+            self.args.insert(k.to_string(), v.to_string());
+        }
+        self.hint_key = Some(format!("hint.{name}"));
+        self.localized(&Catalog::english())
+    }
+
+    /// The same diagnostic with its message and hint in the language of `catalog`.
+    pub fn localized(&self, catalog: &Catalog) -> Diagnostic {
+        let mut d = self.clone();
+        let args: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if !self.code.is_empty() {
+            d.message = catalog.text(&format!("diag.{}.message", self.code), &args);
+        }
+        if let Some(key) = &self.hint_key {
+            d.hint = Some(catalog.text(key, &args));
+        }
+        d
+    }
+
+    /// The diagnostic as printed, in the language of `catalog`: `error: PATH:LINE:COL:
+    /// message` (the prefix is the same in every language) and the hint below it.
+    pub fn render(&self, catalog: &Catalog) -> String {
+        let d = self.localized(catalog);
+        let mut out = d.location_line();
+        if let Some(hint) = &d.hint {
+            out.push_str(&format!("\n  {}: {hint}", catalog.text("cli.hint", &[])));
+        }
+        out
+    }
+
+    fn location_line(&self) -> String {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.path.is_empty() {
+            return format!("{label}: {}", self.message);
+        }
+        format!(
+            "{label}: {}:{}:{}: {}",
+            self.path,
+            self.line.max(1),
+            self.col.max(1),
+            self.message
+        )
     }
 
     /// A warning at `path:line:col`.
@@ -67,6 +200,7 @@ impl Diagnostic {
 
     /// Adds a hint saying how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint_key = None;
         self.hint = Some(hint.into());
         self
     }
@@ -74,22 +208,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        if self.path.is_empty() {
-            write!(f, "{label}: {}", self.message)?;
-        } else {
-            write!(
-                f,
-                "{label}: {}:{}:{}: {}",
-                self.path,
-                self.line.max(1),
-                self.col.max(1),
-                self.message
-            )?;
-        }
+        f.write_str(&self.location_line())?;
         if let Some(hint) = &self.hint {
             // Lines of a multi-line hint stay indented under it, so that every line that
             // starts at the margin is a diagnostic of its own.

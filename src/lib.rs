@@ -32,6 +32,7 @@ pub mod accessibility;
 pub mod anchor;
 pub mod audit;
 pub mod brand;
+pub mod catalog;
 pub mod chart;
 pub mod config;
 pub mod contrast;
@@ -265,11 +266,12 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     let dir = build_dir(root, &config, options)?;
     let cannot_write = |e: std::io::Error| {
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::error(
+        diags.push(Diagnostic::coded_error(
             &dir,
             0,
             0,
-            format!("cannot write the build folder ({e})"),
+            "cannot-write-build-folder",
+            &[("error", &e.to_string())],
         ));
         diags
     };

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use buyin::catalog::Catalog;
 use buyin::diag::{Diagnostic, Diagnostics, Severity};
 use buyin::{BuildOptions, scaffold};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -98,14 +99,34 @@ enum Format {
     Json,
 }
 
-/// Where messages go and how many: the one writer to the terminal.
+/// Where messages go, how many, and in which language: the one writer to the terminal.
 #[derive(Clone, Copy)]
 struct Reporter {
     quiet: bool,
     verbose: bool,
+    catalog: Catalog,
 }
 
 impl Reporter {
+    /// A catalogue text with named values.
+    fn text(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.catalog.text(key, args)
+    }
+
+    /// A counted catalogue text (`1 Fehler`, `2 errors`).
+    fn count(&self, key: &str, n: usize) -> String {
+        self.catalog.count(key, n, &[])
+    }
+
+    /// A usage problem, before or outside any project.
+    fn usage_error(&self, message: &str, hint: Option<&str>) -> ExitCode {
+        eprintln!("error: {message}");
+        if let Some(hint) = hint {
+            eprintln!("  {}: {hint}", self.text("cli.hint", &[]));
+        }
+        ExitCode::from(2)
+    }
+
     fn info(&self, message: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", message.as_ref());
@@ -121,15 +142,14 @@ impl Reporter {
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             if d.severity == Severity::Error || !self.quiet {
-                eprintln!("{d}");
+                eprintln!("{}", d.render(&self.catalog));
             }
         }
     }
 
     fn failure(&self, diags: &Diagnostics) -> ExitCode {
         self.diagnostics(&diags.sorted());
-        let errors = diags.error_count();
-        eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
+        eprintln!("{}", self.count("errors", diags.error_count()));
         ExitCode::from(1)
     }
 }
@@ -162,9 +182,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let reporter = Reporter {
+    let mut reporter = Reporter {
         quiet: cli.quiet,
         verbose: cli.verbose,
+        // Before a project is found: the chosen language, else English.
+        catalog: Catalog::for_project("en"),
     };
     let start = match &cli.dir {
         Some(dir) => dir.clone(),
@@ -176,20 +198,22 @@ fn main() -> ExitCode {
             Some(dir) => start.join(dir),
             None => start.clone(),
         };
+        // `init` writes a German project.
+        reporter.catalog = Catalog::for_project("de");
         return init(&target, &reporter);
     }
+    let shown = start.display().to_string();
     if !start.is_dir() {
-        eprintln!("error: '{}' is not a folder", start.display());
-        return ExitCode::from(2);
+        return reporter.usage_error(&reporter.text("cli.not-a-folder", &[("dir", &shown)]), None);
     }
     let Some(root) = buyin::find_root(&start) else {
-        eprintln!(
-            "error: no book.toml in '{}' or any folder above it\n  hint: run `buyin init` to create a project, or pass -C DIR",
-            start.display()
+        return reporter.usage_error(
+            &reporter.text("cli.no-project", &[("dir", &shown)]),
+            Some(&reporter.text("cli.no-project-hint", &[])),
         );
-        return ExitCode::from(2);
     };
-    reporter.detail(format!("project root: {}", root.display()));
+    reporter.catalog = Catalog::for_root(&root);
+    reporter.detail(reporter.text("cli.project-root", &[("dir", &root.display().to_string())]));
     match cli.command {
         Command::Build { dest, drafts } => build(&root, BuildOptions { dest, drafts }, &reporter),
         Command::Check {
@@ -241,20 +265,28 @@ fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
     let started = Instant::now();
     let progress = std::io::stderr().is_terminal() && !reporter.quiet;
     if progress {
-        eprint!("building…\r");
+        eprint!("{}\r", reporter.text("cli.building", &[]));
     }
     match buyin::build(root, &options) {
         Ok((built, dir)) => {
             reporter.diagnostics(&built.warnings);
             for (stage, took) in &built.timings {
-                reporter.detail(format!("  {stage}: {} ms", took.as_millis()));
+                reporter.detail(reporter.text(
+                    "cli.stage-time",
+                    &[("stage", stage), ("ms", &took.as_millis().to_string())],
+                ));
             }
-            reporter.info(format!(
-                "built {} pages and {} decks into {} in {} ms",
-                built.pages,
-                built.decks,
-                dir.strip_prefix(root).unwrap_or(&dir).display(),
-                started.elapsed().as_millis()
+            reporter.info(reporter.text(
+                "cli.built",
+                &[
+                    ("pages", &reporter.count("pages", built.pages)),
+                    ("decks", &reporter.count("decks", built.decks)),
+                    (
+                        "dir",
+                        &dir.strip_prefix(root).unwrap_or(&dir).display().to_string(),
+                    ),
+                    ("ms", &started.elapsed().as_millis().to_string()),
+                ],
             ));
             ExitCode::SUCCESS
         }
@@ -290,11 +322,16 @@ fn check(
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
+        let diagnostics: Vec<Diagnostic> = findings
+            .iter()
+            .map(|d| d.localized(&reporter.catalog))
+            .collect();
         let report = serde_json::json!({
             "ok": ok,
+            "language": reporter.catalog.language(),
             "errors": errors,
             "warnings": findings.len() - errors,
-            "diagnostics": findings,
+            "diagnostics": diagnostics,
         });
         println!(
             "{}",
@@ -313,13 +350,13 @@ fn check(
         .count();
     let warnings = findings.len() - errors;
     if ok {
-        reporter.info(format!(
-            "check passed: 0 errors, {warnings} warning{}",
-            if warnings == 1 { "" } else { "s" }
+        reporter.info(reporter.text(
+            "cli.check-passed",
+            &[("warnings", &reporter.count("warnings", warnings))],
         ));
         ExitCode::SUCCESS
     } else {
-        eprintln!("{errors} error{}", if errors == 1 { "" } else { "s" });
+        eprintln!("{}", reporter.count("errors", errors));
         ExitCode::from(1)
     }
 }
@@ -331,7 +368,7 @@ fn new(root: &Path, kind: &str, title: &str, reporter: &Reporter) -> ExitCode {
     };
     match scaffold::new_content(root, &config, kind, title, &today()) {
         Ok(path) => {
-            reporter.info(format!("created {}", path.display()));
+            reporter.info(reporter.text("cli.created", &[("path", &path.display().to_string())]));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -349,13 +386,15 @@ fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
     match scaffold::init(dir) {
         Ok(files) => {
             for file in &files {
-                reporter.detail(format!("wrote {}", file.display()));
+                reporter
+                    .detail(reporter.text("cli.wrote", &[("path", &file.display().to_string())]));
             }
-            reporter.info(format!(
-                "created a buyin project in {} ({} files); next: buyin -C {} serve",
-                dir.display(),
-                files.len(),
-                dir.display()
+            reporter.info(reporter.text(
+                "cli.initialised",
+                &[
+                    ("dir", &dir.display().to_string()),
+                    ("files", &reporter.count("files", files.len())),
+                ],
             ));
             ExitCode::SUCCESS
         }

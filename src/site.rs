@@ -177,19 +177,16 @@ pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
     for (i, page) in pages.iter().enumerate() {
         if let Some(&other) = page_by_url.get(page.url.as_str()) {
             let first = &pages[other];
-            diags.push(
-                Diagnostic::error(
-                    &page.source.path,
-                    1,
-                    1,
-                    format!(
-                        "duplicate URL '/{}' (also built from {})",
-                        page.url,
-                        first.source.path.display()
-                    ),
-                )
-                .with_hint("rename one file or give it another `slug`"),
-            );
+            diags.push(Diagnostic::coded_error(
+                &page.source.path,
+                1,
+                1,
+                "duplicate-url",
+                &[
+                    ("url", &page.url),
+                    ("other", &first.source.path.display().to_string()),
+                ],
+            ));
         } else {
             page_by_url.insert(&page.url, i);
         }
@@ -198,14 +195,12 @@ pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
         if page_by_url.contains_key(format!("{}slides/", page.url).as_str())
             && page.kind() == Kind::Deck
         {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::coded_error(
                 &page.source.path,
                 1,
                 1,
-                format!(
-                    "the slides of this deck would overwrite the page '/{}slides/'",
-                    page.url
-                ),
+                "slides-overwrite-page",
+                &[("url", &page.url)],
             ));
         }
     }
@@ -235,11 +230,12 @@ pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
                 let slug = slugify(name);
                 if slug.is_empty() {
                     let line = pages[i].source.key_line(&taxonomy.taxonomy.key);
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::coded_error(
                         &pages[i].source.path,
                         line,
                         1,
-                        format!("term '{name}' has no letters or digits for its URL"),
+                        "term-without-letters",
+                        &[("term", name)],
                     ));
                     continue;
                 }
@@ -350,19 +346,16 @@ pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
     for &i in &stages {
         if let KindData::Stage(stage) = &pages[i].source.front.kind {
             if let Some(&other) = seen_stage.get(&stage.stage) {
-                diags.push(
-                    Diagnostic::warning(
-                        &pages[i].source.path,
-                        pages[i].source.key_line("stage"),
-                        1,
-                        format!(
-                            "stage {} is also used by {}",
-                            stage.stage,
-                            pages[other].source.path.display()
-                        ),
-                    )
-                    .with_hint("give every stage its own number"),
-                );
+                diags.push(Diagnostic::coded_warning(
+                    &pages[i].source.path,
+                    pages[i].source.key_line("stage"),
+                    1,
+                    "stage-reused",
+                    &[
+                        ("stage", &stage.stage.to_string()),
+                        ("other", &pages[other].source.path.display().to_string()),
+                    ],
+                ));
             }
             seen_stage.insert(stage.stage, i);
         }
@@ -416,9 +409,10 @@ impl Site {
         let mut problems = Vec::new();
         for page in pages.into_iter().map(|p| &self.pages[p]) {
             for link in &page.rendered.links {
-                let problem = match &link.target {
+                let link_arg = ("link", link.written.as_str());
+                let problem: Option<(&'static str, Vec<(&str, &str)>)> = match &link.target {
                     LinkTarget::Page(rel) => match self.by_rel.get(rel) {
-                        None => Some(format!("broken link '{}' (no page '{rel}')", link.written)),
+                        None => Some(("broken-link-page", vec![link_arg, ("target", rel)])),
                         Some(&target) => {
                             let ids = ids.entry(target).or_insert_with(|| {
                                 self.pages[target]
@@ -428,28 +422,37 @@ impl Site {
                                     .map(|h| h.id.as_str())
                                     .collect()
                             });
-                            link.anchor.as_deref().filter(|a| !a.is_empty() && !ids.contains(a)).map(|anchor| {
-                                let mut known: Vec<&str> = ids.iter().copied().collect();
-                                known.sort_unstable();
-                                match crate::diag::nearest(anchor, known) {
-                                    Some(near) => format!("broken anchor '#{anchor}' in link '{}' (did you mean '#{near}'?)", link.written),
-                                    None => format!("broken anchor '#{anchor}' in link '{}' (no heading with that id)", link.written),
-                                }
-                            })
+                            link.anchor
+                                .as_deref()
+                                .filter(|a| !a.is_empty() && !ids.contains(a))
+                                .map(|anchor| {
+                                    let mut known: Vec<&str> = ids.iter().copied().collect();
+                                    known.sort_unstable();
+                                    match crate::diag::nearest(anchor, known) {
+                                        Some(near) => (
+                                            "broken-anchor-near",
+                                            vec![link_arg, ("anchor", anchor), ("near", near)],
+                                        ),
+                                        None => {
+                                            ("broken-anchor", vec![link_arg, ("anchor", anchor)])
+                                        }
+                                    }
+                                })
                         }
                     },
-                    LinkTarget::File(path) => {
-                        (!files(path) && !files(&format!("{path}/index.html"))).then(|| {
-                            format!(
-                                "broken link '{}' (no file '{path}' in the output)",
-                                link.written
-                            )
-                        })
-                    }
+                    LinkTarget::File(path) => (!files(path)
+                        && !files(&format!("{path}/index.html")))
+                    .then(|| ("broken-link-file", vec![link_arg, ("target", path)])),
                 };
-                if let Some(message) = problem {
+                if let Some((code, args)) = problem {
                     let (line, col) = page.source.body_line_col(link.offset);
-                    problems.push(Diagnostic::error(&page.source.path, line, col, message));
+                    problems.push(Diagnostic::coded_error(
+                        &page.source.path,
+                        line,
+                        col,
+                        code,
+                        &args,
+                    ));
                 }
             }
         }
@@ -479,39 +482,27 @@ fn check_evidence(pages: &[Page], by_rel: &HashMap<String, usize>, diags: &mut D
             match by_rel.get(clean) {
                 None => {
                     let near = crate::diag::nearest(clean, by_rel.keys().map(String::as_str));
-                    let hint = match near {
-                        Some(near) => format!(
-                            "did you mean \"{near}\"? paths are relative to the content folder"
-                        ),
-                        None => {
-                            "paths are relative to the content folder, e.g. \"praxis/beispiel.md\""
-                                .to_string()
-                        }
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            &page.source.path,
-                            line,
-                            1,
-                            format!("evidence '{path}' does not exist"),
-                        )
-                        .with_hint(hint),
+                    let d = Diagnostic::coded_error(
+                        &page.source.path,
+                        line,
+                        1,
+                        "missing-evidence",
+                        &[("path", path)],
                     );
+                    diags.push(match near {
+                        Some(near) => d.with_hint_code("evidence-near", &[("near", near)]),
+                        None => d.with_hint_code("evidence-path", &[]),
+                    });
                 }
                 // A broken target has its own errors; its kind may be unknown.
                 Some(&i) if pages[i].kind() != Kind::Case && !pages[i].source.broken => {
-                    diags.push(
-                        Diagnostic::error(
-                            &page.source.path,
-                            line,
-                            1,
-                            format!(
-                                "evidence '{path}' is a {}, not a case",
-                                pages[i].kind().name()
-                            ),
-                        )
-                        .with_hint("evidence lists pages with `kind: case`"),
-                    );
+                    diags.push(Diagnostic::coded_error(
+                        &page.source.path,
+                        line,
+                        1,
+                        "evidence-not-case",
+                        &[("path", path), ("kind", pages[i].kind().name())],
+                    ));
                 }
                 Some(_) => {}
             }

@@ -210,18 +210,13 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Vec<Source>, Diagnos
     let content_dir = root.join(&config.src);
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
-        diags.push(
-            Diagnostic::error(
-                "book.toml",
-                0,
-                0,
-                format!(
-                    "content folder '{}' does not exist",
-                    display_path(&config.src)
-                ),
-            )
-            .with_hint("create it or set `src` under [book]"),
-        );
+        diags.push(Diagnostic::coded_error(
+            "book.toml",
+            0,
+            0,
+            "no-content-folder",
+            &[("folder", &display_path(&config.src))],
+        ));
         return (Vec::new(), diags);
     }
     let walked = crate::walk::files(root, &content_dir, &config.build_dir);
@@ -265,11 +260,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Vec<Source>, Diagnos
                 Ok(bytes) => parse_lenient(path, rel, bytes, config),
                 Err(e) => Parsed {
                     source: None,
-                    errors: vec![Diagnostic::error(
+                    errors: vec![Diagnostic::coded_error(
                         &path,
                         0,
                         0,
-                        format!("cannot read file ({e})"),
+                        "cannot-read-file",
+                        &[("error", &e.to_string())],
                     )],
                 },
             }
@@ -349,10 +345,13 @@ pub fn parse_lenient(path: PathBuf, rel: String, bytes: Vec<u8>, config: &Config
         matter.delimiter = "+++".to_string();
     }
     let Some((fm_start, fm_end, body_start)) = split(&matter, &text) else {
-        return failed(vec![
-            Diagnostic::error(&path, 1, 1, "missing front matter")
-                .with_hint("start the file with\n---\ntitle: \"…\"\n---"),
-        ]);
+        return failed(vec![Diagnostic::coded_error(
+            &path,
+            1,
+            1,
+            "missing-front-matter",
+            &[],
+        )]);
     };
     let raw = &text[fm_start..fm_end];
     let fm_line = line_col(&text, fm_start).0;
@@ -385,10 +384,7 @@ pub fn parse_lenient(path: PathBuf, rel: String, bytes: Vec<u8>, config: &Config
 fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Vec<Diagnostic> {
     let valid = e.utf8_error().valid_up_to();
     let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
-    vec![
-        Diagnostic::error(path, line, col, "file is not valid UTF-8")
-            .with_hint("save the file with UTF-8 encoding"),
-    ]
+    vec![Diagnostic::coded_error(path, line, col, "not-utf8", &[])]
 }
 
 /// Byte spans of the raw front matter and the start of the body, if the file has front
@@ -430,28 +426,25 @@ fn parse_map(
                         .next()
                         .unwrap_or(&message)
                         .to_string();
-                    vec![
-                        Diagnostic::error(
-                            path,
-                            fm_line + line.saturating_sub(1),
-                            col,
-                            format!("invalid YAML front matter ({message})"),
-                        )
-                        .with_hint(
-                            "check quotes, colons and indentation; quote values that contain ': '",
-                        ),
-                    ]
+                    vec![Diagnostic::coded_error(
+                        path,
+                        fm_line + line.saturating_sub(1),
+                        col,
+                        "invalid-yaml",
+                        &[("error", &message)],
+                    )]
                 })?
             }
         }
         Format::Toml => {
             let table = toml::from_str::<toml::Table>(raw).map_err(|e| {
                 let (line, col) = e.span().map_or((0, 0), |s| line_col(raw, s.start));
-                vec![Diagnostic::error(
+                vec![Diagnostic::coded_error(
                     path,
                     fm_line + line.saturating_sub(1),
                     col,
-                    format!("invalid TOML front matter ({})", e.message().trim()),
+                    "invalid-toml-front-matter",
+                    &[("error", e.message().trim())],
                 )]
             })?;
             toml_to_json(toml::Value::Table(table))
@@ -460,10 +453,13 @@ fn parse_map(
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Default::default()),
-        _ => Err(vec![
-            Diagnostic::error(path, fm_line, 1, "front matter is not a table of keys")
-                .with_hint("write one `key: value` per line"),
-        ]),
+        _ => Err(vec![Diagnostic::coded_error(
+            path,
+            fm_line,
+            1,
+            "front-matter-not-table",
+            &[],
+        )]),
     }
 }
 
@@ -500,18 +496,20 @@ impl Fields<'_> {
                 Some((_, kind)) => *kind,
                 None => {
                     let names = Kind::ALL.map(|(n, _)| n);
-                    let hint = match nearest(name, names) {
-                        Some(near) => {
-                            format!("did you mean '{near}'? kinds are: {}", names.join(", "))
-                        }
-                        None => format!("kinds are: {}", names.join(", ")),
-                    };
-                    self.error("kind", format!("unknown kind '{name}'"), Some(hint));
+                    let kinds = names.join(", ");
+                    let d = self
+                        .coded("kind", "unknown-kind", &[("kind", name)])
+                        .with_hint_code("kinds", &[("kinds", &kinds)]);
+                    self.errors.push(match nearest(name, names) {
+                        Some(near) => d.with_hint_code("did-you-mean-kind", &[("near", near)]),
+                        None => d,
+                    });
                     Kind::Page
                 }
             },
             Some(_) => {
-                self.error("kind", "field 'kind' must be text".to_string(), None);
+                let d = self.coded("kind", "kind-not-text", &[]);
+                self.errors.push(d);
                 Kind::Page
             }
         };
@@ -520,19 +518,19 @@ impl Fields<'_> {
         let title = match self.take::<String>("title") {
             Some(title) if !title.trim().is_empty() => title,
             Some(_) => {
-                self.error(
-                    "title",
-                    "field 'title' is empty".into(),
-                    Some("give the page a title".into()),
-                );
+                let d = self.coded("title", "empty-title", &[]);
+                self.errors.push(d);
                 String::new()
             }
             None => {
                 if !self.map.contains_key("title") {
-                    self.errors.push(
-                        Diagnostic::error(self.path, 1, 1, "missing required field 'title'")
-                            .with_hint("add `title: \"…\"` to the front matter"),
-                    );
+                    self.errors.push(Diagnostic::coded_error(
+                        self.path,
+                        1,
+                        1,
+                        "missing-title",
+                        &[],
+                    ));
                 }
                 String::new()
             }
@@ -568,25 +566,20 @@ impl Fields<'_> {
         match kind {
             Kind::Page => KindData::Page,
             Kind::Argument => {
-                let objection = self.required::<String>(
-                    "objection",
-                    "add `objection: \"…\"` with the concern in the stakeholder's own words",
-                );
+                let objection = self.required::<String>("objection", "missing-objection");
                 if taxonomies.get("stakeholders").is_none_or(Vec::is_empty) {
                     let line = if self.map.contains_key("stakeholders") {
                         self.line("stakeholders")
                     } else {
                         1
                     };
-                    self.errors.push(
-                        Diagnostic::error(
-                            self.path,
-                            line,
-                            1,
-                            "an argument needs at least one entry in 'stakeholders'",
-                        )
-                        .with_hint("add `stakeholders: [\"Geschäftsführung\"]`"),
-                    );
+                    self.errors.push(Diagnostic::coded_error(
+                        self.path,
+                        line,
+                        1,
+                        "no-stakeholders",
+                        &[],
+                    ));
                 }
                 KindData::Argument(Argument {
                     objection: objection.unwrap_or_default(),
@@ -614,9 +607,7 @@ impl Fields<'_> {
                 incremental: self.take("incremental").unwrap_or(false),
             }),
             Kind::Stage => KindData::Stage(Stage {
-                stage: self
-                    .required("stage", "add `stage: 1` (its place in the roadmap)")
-                    .unwrap_or(0),
+                stage: self.required("stage", "missing-stage").unwrap_or(0),
                 effort: self.take::<Value>("effort").map(scalar_text),
                 goals: self.take("goals").unwrap_or_default(),
             }),
@@ -668,11 +659,8 @@ impl Fields<'_> {
         let label = map.remove("label");
         let value = map.remove("value");
         if let Some(key) = map.keys().next() {
-            self.error(
-                "metrics",
-                format!("unknown field '{key}' in a metric"),
-                Some("a metric has `label` and `value`".into()),
-            );
+            let d = self.coded("metrics", "unknown-metric-field", &[("field", key)]);
+            self.errors.push(d);
             return None;
         }
         match (label, value) {
@@ -684,11 +672,8 @@ impl Fields<'_> {
                 })
             }
             _ => {
-                self.error(
-                    "metrics",
-                    "a metric needs a text 'label' and a 'value' (text or number)".into(),
-                    Some("write `- { label: \"Follower\", value: 1200 }`".into()),
-                );
+                let d = self.coded("metrics", "bad-metric", &[]);
+                self.errors.push(d);
                 None
             }
         }
@@ -711,23 +696,25 @@ impl Fields<'_> {
             let other_kind = Kind::ALL
                 .iter()
                 .find(|(_, k)| k.fields().contains(&key.as_str()));
-            let (message, hint) = match (nearest(&key, known.iter().copied()), other_kind) {
-                (Some(near), _) => (
-                    format!("unknown field '{key}' (did you mean '{near}'?)"),
-                    None,
+            let field = [("field", key.as_str())];
+            let d = match (nearest(&key, known.iter().copied()), other_kind) {
+                (Some(near), _) => self.coded(
+                    &key,
+                    "unknown-field-near",
+                    &[("field", &key), ("near", near)],
                 ),
-                (None, Some((name, _))) => (
-                    format!("unknown field '{key}' for kind '{}'", kind.name()),
-                    Some(format!(
-                        "'{key}' belongs to kind '{name}'; set `kind: {name}` or remove it"
-                    )),
-                ),
-                (None, None) => (
-                    format!("unknown field '{key}'"),
-                    Some(format!("valid fields: {}", known.join(", "))),
-                ),
+                (None, Some((name, _))) => self
+                    .coded(
+                        &key,
+                        "unknown-field-for-kind",
+                        &[("field", &key), ("kind", kind.name())],
+                    )
+                    .with_hint_code("field-of-other-kind", &[("other", name)]),
+                (None, None) => self
+                    .coded(&key, "unknown-field", &field)
+                    .with_hint_code("valid-fields", &[("fields", &known.join(", "))]),
             };
-            self.error(&key, message, hint);
+            self.errors.push(d);
             self.map.remove(&key);
         }
     }
@@ -736,25 +723,22 @@ impl Fields<'_> {
         match value {
             Value::String(s) if is_iso_date(s.trim()) => Some(s.trim().to_string()),
             other => {
-                self.error(
-                    "date",
-                    format!("invalid date {other}"),
-                    Some(
-                        "write an ISO 8601 date such as 2024-05-17 or 2024-05-17T09:30:00+02:00"
-                            .into(),
-                    ),
-                );
+                let d = self.coded("date", "invalid-date", &[("value", &other.to_string())]);
+                self.errors.push(d);
                 None
             }
         }
     }
 
-    fn required<T: serde::de::DeserializeOwned>(&mut self, key: &str, hint: &str) -> Option<T> {
+    /// A required field; `code` names the diagnostic for its absence.
+    fn required<T: serde::de::DeserializeOwned>(
+        &mut self,
+        key: &str,
+        code: &'static str,
+    ) -> Option<T> {
         if !self.map.contains_key(key) {
-            self.errors.push(
-                Diagnostic::error(self.path, 1, 1, format!("missing required field '{key}'"))
-                    .with_hint(hint),
-            );
+            self.errors
+                .push(Diagnostic::coded_error(self.path, 1, 1, code, &[]));
             return None;
         }
         self.take(key)
@@ -776,13 +760,12 @@ impl Fields<'_> {
                     .nth(1)
                     .unwrap_or("another type")
                     .to_string();
-                self.error(
+                let d = self.coded(
                     key,
-                    format!(
-                        "field '{key}' has the wrong type (found {shown}, expected {expected})"
-                    ),
-                    None,
+                    "wrong-type",
+                    &[("field", key), ("found", &shown), ("expected", &expected)],
                 );
+                self.errors.push(d);
                 None
             }
         }
@@ -792,13 +775,10 @@ impl Fields<'_> {
         find_key(self.text, key).map_or(1, |(line, _)| line)
     }
 
-    fn error(&mut self, key: &str, message: String, hint: Option<String>) {
+    /// The catalogue's diagnostic `code`, at the line of front-matter `key`.
+    fn coded(&self, key: &str, code: &'static str, args: &crate::catalog::Args) -> Diagnostic {
         let (line, col) = find_key(self.text, key).unwrap_or((1, 1));
-        let diagnostic = Diagnostic::error(self.path, line, col, message);
-        self.errors.push(match hint {
-            Some(hint) => diagnostic.with_hint(hint),
-            None => diagnostic,
-        });
+        Diagnostic::coded_error(self.path, line, col, code, args)
     }
 }
 

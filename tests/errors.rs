@@ -332,7 +332,7 @@ fn every_broken_input_fails_check_and_build_with_its_place_and_message() {
         let project = project_of(case);
         let mut failures = Vec::new();
         for command in ["check", "build"] {
-            let run = project.run(&[command]);
+            let run = project.run_en(&[command]);
             let name = format!("{} ({command})", case.name);
             let result = std::panic::catch_unwind(|| assert_fails(&run, &name, case.at, case.says));
             if let Err(panic) = result {
@@ -368,7 +368,7 @@ fn non_utf8_content_is_an_error_with_its_line() {
         b"---\ntitle: \"A\"\n---\nGr\xfc\xdfe\n",
     );
     for command in ["check", "build"] {
-        let run = project.run(&[command]);
+        let run = project.run_en(&[command]);
         assert_fails(&run, command, "content/a.md:4", &["UTF-8"]);
     }
 }
@@ -386,7 +386,7 @@ fn all_errors_of_a_run_are_reported() {
         ("content/d.md", "---\ntitle: \"D\"\n---\nText\n"),
     ]);
     for command in ["check", "build"] {
-        let run = project.run(&[command]);
+        let run = project.run_en(&[command]);
         let stderr = run.stderr();
         assert_eq!(run.code(), 1, "{stderr}");
         for at in ["content/a.md:1:", "content/b.md:3:", "content/c.md:3:"] {
@@ -405,7 +405,7 @@ fn errors_are_listed_in_file_order() {
         ("content/a.md", "---\ndescription: \"x\"\n---\nText\n"),
         ("content/m/b.md", "---\ndescription: \"x\"\n---\nText\n"),
     ]);
-    let stderr = project.run(&["check"]).stderr();
+    let stderr = project.run_en(&["check"]).stderr();
     let files: Vec<&str> = stderr
         .lines()
         .filter_map(|l| l.strip_prefix("error: "))
@@ -428,7 +428,7 @@ fn broken_links_and_broken_anchors_are_reported_together() {
         ),
     ]);
     for command in ["check", "build"] {
-        let run = project.run(&[command]);
+        let run = project.run_en(&[command]);
         let stderr = run.stderr();
         assert_eq!(run.code(), 1, "{stderr}");
         assert!(stderr.contains("error: content/a.md:5:"), "{stderr}");
@@ -446,7 +446,7 @@ fn every_unknown_key_in_book_toml_is_reported() {
         ),
         ("content/a.md", "---\ntitle: \"A\"\n---\nText\n"),
     ]);
-    let run = project.run(&["check"]);
+    let run = project.run_en(&["check"]);
     let stderr = run.stderr();
     assert_eq!(run.code(), 1, "{stderr}");
     assert!(stderr.contains("error: book.toml:3:"), "{stderr}");
@@ -489,7 +489,7 @@ fn odd_input_never_panics() {
         let project = Project::new(&[("book.toml", BOOK)]);
         common::write(&project.path().join("content/a.md"), text);
         // `build` runs every stage `check` runs, and publishes.
-        let run = project.run(&["build"]);
+        let run = project.run_en(&["build"]);
         let stderr = run.stderr();
         (stderr.contains("panicked") || !(0..=1).contains(&run.code())).then(|| {
             format!(
@@ -525,7 +525,7 @@ fn odd_book_toml_never_panics() {
             ("book.toml", text),
             ("content/a.md", "---\ntitle: \"A\"\n---\nText\n"),
         ]);
-        let run = project.run(&["build"]);
+        let run = project.run_en(&["build"]);
         (run.stderr().contains("panicked") || !(0..=1).contains(&run.code()))
             .then(|| format!("{text:?}: exit {}\n{}", run.code(), run.stderr()))
     })
@@ -568,7 +568,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "content/b.md",
         "---\ntitle: \"B\"\nkind: argumnet\n---\nText\n",
     );
-    let run = project.run(&["build"]);
+    let run = project.run_en(&["build"]);
     assert_eq!(run.code(), 1, "{}", run.stderr());
     assert!(before == common::tree(&project.site()), "site/ changed");
     assert_eq!(entries(project.path()), folders, "staging left behind");
@@ -579,7 +579,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "themes/default/templates/page.html",
         "{% extends \"base.html\" %}\n{% block content %}{{ page.nope | nofilter }}{% endblock content %}\n",
     );
-    let run = project.run(&["build"]);
+    let run = project.run_en(&["build"]);
     assert_eq!(run.code(), 1, "{}", run.stderr());
     assert!(before == common::tree(&project.site()), "site/ changed");
     let mut with_themes = folders.clone();
@@ -629,7 +629,7 @@ fn a_build_folder_holding_the_content_or_the_project_is_refused() {
         let before = common::tree(outer.path());
         let mut all = vec!["-C", "projekt"];
         all.extend(&args);
-        let run = outer.run(&all);
+        let run = outer.run_en(&all);
         let stderr = run.stderr();
         let what = format!("{book:?} {args:?}");
         assert_eq!(run.code(), 1, "{what}\n{stderr}");
@@ -654,7 +654,7 @@ fn a_build_folder_beside_the_content_is_fine() {
     ]);
     project.build();
     assert!(project.path().join("out/web/index.html").is_file());
-    let run = project.run(&["build", "--dest", "anders"]);
+    let run = project.run_en(&["build", "--dest", "anders"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(project.path().join("anders/index.html").is_file());
 }

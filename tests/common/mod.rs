@@ -61,11 +61,24 @@ impl Project {
         write(&self.path().join(path), text.as_bytes());
     }
 
-    /// Runs `buyin ARGS` in the project folder.
+    /// Runs `buyin ARGS` in the project folder; messages come in the project's language.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// Runs `buyin ARGS` with messages in English whatever the project's language (as
+    /// `BUYIN_LANG=en` asks), for tests whose expected messages are written in English.
+    pub fn run_en(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[("BUYIN_LANG", "en")])
+    }
+
+    /// Runs `buyin ARGS` with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = assert_cmd::Command::cargo_bin("buyin")
             .expect("buyin binary")
             .current_dir(self.path())
+            .env_remove("BUYIN_LANG")
+            .envs(env.iter().copied())
             .args(args)
             .output()
             .expect("run buyin");
