@@ -18,7 +18,7 @@
 //! ```
 //! use buyin::diag::Diagnostic;
 //! let d = Diagnostic::coded_error("content/x.md", 3, 1, "unknown-kind", &[("kind", "seite"), ("kinds", "page, argument")]);
-//! assert_eq!(d.code, "unknown-kind");
+//! assert_eq!(d.entry.code, "unknown-kind");
 //! assert_eq!(d.message, "unknown kind 'seite'");              // English, for tests and logs
 //! let de = buyin::catalog::Catalog::for_language("de");
 //! assert_eq!(d.localized(&de).message, "unbekannte Art 'seite'"); // what `main.rs` prints
@@ -55,14 +55,23 @@ pub struct Diagnostic {
     /// 1-based column; 0 when unknown.
     pub col: usize,
     pub severity: Severity,
+    /// Where the text comes from in the message catalogue (boxed: diagnostics travel in
+    /// `Result`s and stay small).
+    #[serde(flatten)]
+    pub entry: Box<Entry>,
+    /// The message (in English until [`Diagnostic::localized`]).
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The catalogue entry of a diagnostic's text and the values it fills in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Entry {
     /// Stable, language-independent name of the problem (`unknown-field`); empty for a
     /// text not yet in the message catalogue.
     pub code: &'static str,
     /// The named values the catalogue's text fills in.
     pub args: BTreeMap<String, String>,
-    /// The message (in English until [`Diagnostic::localized`]).
-    pub message: String,
-    pub hint: Option<String>,
     /// Catalogue key of the hint, to show it in another language.
     #[serde(skip)]
     pub hint_key: Option<String>,
@@ -81,11 +90,9 @@ impl Diagnostic {
             line,
             col,
             severity: Severity::Error,
-            code: "",
-            args: BTreeMap::new(),
+            entry: Box::default(),
             message: message.into(),
             hint: None,
-            hint_key: None,
         }
     }
 
@@ -104,14 +111,14 @@ impl Diagnostic {
         args: &Args,
     ) -> Self {
         let mut d = Diagnostic::error(path, line, col, String::new());
-        d.code = code;
-        d.args = args
+        d.entry.code = code;
+        d.entry.args = args
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let hint = format!("diag.{code}.hint");
         if Catalog::english().has(&hint) {
-            d.hint_key = Some(hint);
+            d.entry.hint_key = Some(hint);
         }
         d.localized(&Catalog::english())
     }
@@ -134,9 +141,9 @@ impl Diagnostic {
     /// and `args`.
     pub fn with_hint_code(mut self, name: &str, args: &Args) -> Self {
         for (k, v) in args {
-            self.args.insert(k.to_string(), v.to_string());
+            self.entry.args.insert(k.to_string(), v.to_string());
         }
-        self.hint_key = Some(format!("hint.{name}"));
+        self.entry.hint_key = Some(format!("hint.{name}"));
         self.localized(&Catalog::english())
     }
 
@@ -144,14 +151,15 @@ impl Diagnostic {
     pub fn localized(&self, catalog: &Catalog) -> Diagnostic {
         let mut d = self.clone();
         let args: Vec<(&str, &str)> = self
+            .entry
             .args
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        if !self.code.is_empty() {
-            d.message = catalog.text(&format!("diag.{}.message", self.code), &args);
+        if !self.entry.code.is_empty() {
+            d.message = catalog.text(&format!("diag.{}.message", self.entry.code), &args);
         }
-        if let Some(key) = &self.hint_key {
+        if let Some(key) = &self.entry.hint_key {
             d.hint = Some(catalog.text(key, &args));
         }
         d
@@ -200,7 +208,7 @@ impl Diagnostic {
 
     /// Adds a hint saying how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint_key = None;
+        self.entry.hint_key = None;
         self.hint = Some(hint.into());
         self
     }
