@@ -166,14 +166,10 @@ impl Diagnostic {
     }
 
     /// The diagnostic as printed, in the language of `catalog`: `error: PATH:LINE:COL:
-    /// message` (the prefix is the same in every language) and the hint below it.
+    /// message` and `  hint: …` below it (the labels are the same in every language, so
+    /// tools and people can rely on them).
     pub fn render(&self, catalog: &Catalog) -> String {
-        let d = self.localized(catalog);
-        let mut out = d.location_line();
-        if let Some(hint) = &d.hint {
-            out.push_str(&format!("\n  {}: {hint}", catalog.text("cli.hint", &[])));
-        }
-        out
+        self.localized(catalog).to_string()
     }
 
     fn location_line(&self) -> String {

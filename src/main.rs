@@ -122,7 +122,7 @@ impl Reporter {
     fn usage_error(&self, message: &str, hint: Option<&str>) -> ExitCode {
         eprintln!("error: {message}");
         if let Some(hint) = hint {
-            eprintln!("  {}: {hint}", self.text("cli.hint", &[]));
+            eprintln!("  hint: {hint}");
         }
         ExitCode::from(2)
     }

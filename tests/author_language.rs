@@ -33,7 +33,10 @@ fn a_german_project_gets_german_errors_and_count() {
         stderr.contains("error: content/argumente/datenschutz.md:5:1: unbekanntes Feld 'stakehodlers' (meinten Sie 'stakeholders'?)"),
         "{stderr}"
     );
-    assert!(stderr.contains("  Tipp: `stakeholders:"), "{stderr}");
+    assert!(
+        stderr.contains("  hint: `stakeholders: [\"Geschäftsführung\"]` ergänzen"),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().last(), Some("2 Fehler"), "{stderr}");
 }
 
