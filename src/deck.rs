@@ -463,6 +463,7 @@ mod tests {
                 text,
                 rel: "vortraege/x.md",
                 url: "vortraege/x/",
+                reserved: &[],
             },
             &NoLinks,
         );

@@ -281,6 +281,9 @@ pub struct Input<'a> {
     pub rel: &'a str,
     /// URL of the page it renders into.
     pub url: &'a str,
+    /// Ids the page's template uses itself (an argument's `#antwort`), which headings
+    /// must not take.
+    pub reserved: &'a [&'a str],
 }
 
 /// How deep blocks may nest: shortcodes in shortcodes, lists, quotes and other
@@ -293,7 +296,7 @@ pub const MAX_NESTING: usize = 64;
 pub fn render(input: &Input<'_>, env: &dyn Env) -> Rendered {
     let mut state = State {
         rendered: Rendered::default(),
-        ids: HashSet::new(),
+        ids: input.reserved.iter().map(|id| id.to_string()).collect(),
         too_deep: false,
     };
     let blocks = render_part(input, 0..input.text.len(), 0, env, &mut state);
@@ -994,6 +997,7 @@ mod tests {
                 text,
                 rel: "praxis/fall.md",
                 url: "praxis/fall/",
+                reserved: &["antwort"],
             },
             &TestEnv,
         )

@@ -21,6 +21,8 @@ pub struct Page {
     /// Folder URL relative to the root: `""` for the home page, else ending in `/`.
     pub url: String,
     pub rendered: Rendered,
+    /// Ids the page's template gives its own parts ([`argument_anchors`]).
+    pub reserved: &'static [&'static str],
 }
 
 impl Page {
@@ -34,12 +36,24 @@ impl Page {
         &self.source.front.title
     }
 
+    /// Ids of the parts the template generates around the body: an argument's objection
+    /// and answer, and its evidence when it lists any.
+    pub fn generated_anchors(&self) -> &'static [&'static str] {
+        let with_evidence = match &self.source.front.kind {
+            KindData::Argument(argument) => !argument.evidence.is_empty(),
+            _ => false,
+        };
+        let parts = if with_evidence { 3 } else { 2 };
+        &self.reserved[..parts.min(self.reserved.len())]
+    }
+
     /// What Markdown rendering reads of this page.
     pub fn markdown_input(&self) -> crate::markdown::Input<'_> {
         crate::markdown::Input {
             text: self.source.body(),
             rel: &self.source.rel,
             url: &self.url,
+            reserved: self.reserved,
         }
     }
 }
@@ -116,6 +130,16 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Stable ids of an argument page's generated parts — objection, answer, evidence — in
+/// the site's language, so that `[x](../argumente/x.md#antwort)` can name them.
+pub fn argument_anchors(language: &str) -> &'static [&'static str; 3] {
+    if language.starts_with("de") {
+        &["einwand", "antwort", "belege"]
+    } else {
+        &["objection", "answer", "evidence"]
+    }
+}
+
 /// Listing order: `weight` ascending, pages without one after, ties by title, then path.
 pub fn listing_key(page: &Page) -> (bool, i64, String, String) {
     let weight = page.source.front.weight;
@@ -158,10 +182,15 @@ pub fn build_all(config: &Config, sources: Vec<Source>) -> (Site, Diagnostics) {
         .into_iter()
         .map(|source| {
             let url = url_for(&source.rel, source.front.slug.as_deref());
+            let reserved: &'static [&'static str] = match source.front.kind() {
+                Kind::Argument => argument_anchors(&config.language),
+                _ => &[],
+            };
             Page {
                 source,
                 url,
                 rendered: Rendered::default(),
+                reserved,
             }
         })
         .collect();
@@ -415,11 +444,14 @@ impl Site {
                         None => Some(("broken-link-page", vec![link_arg, ("target", rel)])),
                         Some(&target) => {
                             let ids = ids.entry(target).or_insert_with(|| {
-                                self.pages[target]
+                                let target = &self.pages[target];
+                                let generated: &[&str] = target.generated_anchors();
+                                target
                                     .rendered
                                     .headings
                                     .iter()
                                     .map(|h| h.id.as_str())
+                                    .chain(generated.iter().copied())
                                     .collect()
                             });
                             link.anchor
@@ -562,6 +594,11 @@ fn build_nodes(
         );
     }
     for (t, taxonomy) in taxonomies.iter().enumerate() {
+        // A taxonomy nobody uses yet gets no page, navigation entry or home card (an
+        // introduction page at its URL stays an ordinary page).
+        if taxonomy.terms.is_empty() {
+            continue;
+        }
         add(
             &mut nodes,
             &mut by_url,

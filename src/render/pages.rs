@@ -132,12 +132,16 @@ impl Renderer<'_> {
                 (!terms.is_empty()).then(|| json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "terms": terms}))
             })
             .collect();
-        let toc: Vec<&markdown::Heading> = page
+        let mut toc: Vec<markdown::Heading> = page
             .rendered
             .headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
+            .cloned()
             .collect();
+        if page.kind() == Kind::Argument {
+            toc = self.argument_toc(page, toc);
+        }
         let mut value = json!({
             "title": front.title,
             "description": front.description,
@@ -154,6 +158,10 @@ impl Renderer<'_> {
         match &front.kind {
             KindData::Page => {}
             KindData::Argument(argument) => {
+                if let [objection, answer, evidence] = page.reserved {
+                    value["anchors"] =
+                        json!({"objection": objection, "answer": answer, "evidence": evidence});
+                }
                 value["objection"] = json!(argument.objection);
                 value["summary"] = json!(crate::summary::html(&argument.summary));
                 value["evidence"] = json!(
@@ -201,6 +209,35 @@ impl Renderer<'_> {
             KindData::Stage(stage) => stage_fields(&mut value, stage),
         }
         value
+    }
+
+    /// An argument's table of contents: its objection, its answer with the body's
+    /// headings one level below, then its evidence.
+    fn argument_toc(
+        &self,
+        page: &crate::site::Page,
+        body: Vec<markdown::Heading>,
+    ) -> Vec<markdown::Heading> {
+        let part = |id: &str, key: &str, level: u8| markdown::Heading {
+            level,
+            id: id.to_string(),
+            title: self.string(key),
+        };
+        let mut toc = Vec::new();
+        for (id, key) in page
+            .generated_anchors()
+            .iter()
+            .zip(["objection", "answer", "evidence"])
+        {
+            toc.push(part(id, key, 2));
+            if key == "answer" {
+                toc.extend(body.iter().map(|h| markdown::Heading {
+                    level: h.level + 1,
+                    ..h.clone()
+                }));
+            }
+        }
+        toc
     }
 
     pub(super) fn case_value(&self, p: usize) -> Value {

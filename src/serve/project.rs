@@ -287,6 +287,7 @@ impl Project {
                         text: source.body(),
                         rel: &source.rel,
                         url: &model.site.pages[*p].url,
+                        reserved: model.site.pages[*p].reserved,
                     };
                     markdown::render(&input, &env)
                 })
