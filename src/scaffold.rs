@@ -112,6 +112,24 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("starter/accessibility.md"),
     ),
     ("static/.gitkeep", ""),
+    // Section pages give the folders their titles (with umlauts: "Vorträge").
+    (
+        "content/argumente/index.md",
+        include_str!("starter/section-argumente.md"),
+    ),
+    (
+        "content/praxis/index.md",
+        include_str!("starter/section-praxis.md"),
+    ),
+    (
+        "content/vortraege/index.md",
+        include_str!("starter/section-vortraege.md"),
+    ),
+    (
+        "content/fahrplan/index.md",
+        include_str!("starter/section-fahrplan.md"),
+    ),
+    (".gitignore", include_str!("starter/gitignore")),
 ];
 
 /// Scaffolds a new project in `dir`; refuses a folder that already has a `book.toml`.

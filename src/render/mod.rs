@@ -199,7 +199,15 @@ impl<'a> Renderer<'a> {
             Blob::bytes(markdown::highlight_css().as_bytes()),
         );
         let project = (root, self.config.build_dir.as_path());
-        copy_tree(project, &root.join("static"), "", &mut output, &|_| true);
+        // Dotfiles (`.gitkeep`, `.DS_Store`) and dot-folders are the tools', not the site's.
+        let static_dir = root.join("static");
+        copy_tree(project, &static_dir, "", &mut output, &|path| {
+            !path
+                .strip_prefix(&static_dir)
+                .unwrap_or(path)
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        });
         copy_tree(
             project,
             &root.join(&self.config.src),
