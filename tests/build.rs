@@ -670,7 +670,11 @@ fn default_taxonomies_have_german_titles_for_german_projects() {
 fn default_taxonomies_have_english_titles_otherwise() {
     let project = Project::new(&[
         ("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n"),
-        ("content/a.md", "---\ntitle: \"A\"\n---\nx\n"),
+        // Every taxonomy in use: one without terms gets no page.
+        (
+            "content/a.md",
+            "---\ntitle: \"A\"\nstakeholders: [IT]\ndepartments: [HR]\nchannels: [Blog]\ntags: [New]\n---\nx\n",
+        ),
     ]);
     project.build();
     let titles: BTreeSet<String> = pages(&project)
@@ -692,7 +696,7 @@ fn default_taxonomies_have_english_paths_otherwise() {
         ("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"en\"\n"),
         (
             "content/a.md",
-            "---\ntitle: \"A\"\nstakeholders: [\"IT\"]\ntags: [\"New\"]\n---\nx\n",
+            "---\ntitle: \"A\"\nstakeholders: [\"IT\"]\ndepartments: [HR]\nchannels: [Blog]\ntags: [\"New\"]\n---\nx\n",
         ),
     ]);
     project.build();
