@@ -37,6 +37,8 @@ pub struct Config {
     /// Configured taxonomies in the order of the file.
     pub taxonomies: Vec<Taxonomy>,
     pub accessibility: Accessibility,
+    /// `[content] review-after`: how long a content review holds.
+    pub review_after: Option<crate::review::Period>,
     /// Where settings checked after this stage stand in the file.
     #[serde(skip)]
     pub at: Locations,
@@ -101,6 +103,8 @@ pub struct Taxonomy {
     pub path: String,
     /// Display title, e.g. `Zielgruppen`.
     pub title: String,
+    /// Title for a single term, e.g. `Zielgruppe` (`singular`; the title if not set).
+    pub singular: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -120,6 +124,14 @@ struct RawConfig {
     taxonomies: Option<IndexMap<String, Spanned<RawTaxonomy>>>,
     #[serde(default)]
     accessibility: RawAccessibility,
+    #[serde(default)]
+    content: RawContent,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawContent {
+    review_after: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -190,6 +202,7 @@ struct RawAccessibility {
 struct RawTaxonomy {
     path: Option<Spanned<String>>,
     title: Option<String>,
+    singular: Option<String>,
 }
 
 const NEUTRAL_PRIMARY: &str = "#2f4858";
@@ -246,7 +259,7 @@ fn deserialize(text: &str) -> Result<RawConfig, Diagnostics> {
             Ok(_) => return Err(diags),
             Err(e) => {
                 let diagnostic = toml_diagnostic(CONFIG_FILE, text, &e);
-                let unknown = diagnostic.message.starts_with("unknown key");
+                let unknown = diagnostic.entry.code.starts_with("unknown-key");
                 let line = diagnostic.line;
                 diags.push(diagnostic);
                 if !unknown || line == 0 {
@@ -281,7 +294,23 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         roadmap,
         taxonomies,
         accessibility,
+        content,
     } = raw;
+    let RawContent { review_after } = content;
+    let review_after = review_after.and_then(|written| {
+        let period = crate::review::Period::parse(&written);
+        if period.is_none() {
+            let (line, col) = find_key(text, "review-after").unwrap_or((0, 0));
+            diags.push(Diagnostic::coded_error(
+                CONFIG_FILE,
+                line,
+                col,
+                "bad-review-period",
+                &[("period", &written)],
+            ));
+        }
+        period
+    });
     let RawBook {
         title,
         description,
@@ -371,7 +400,11 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
             .map(|(key, table)| {
                 // A bad path is reported at its value, or at the table that lacks one.
                 let table_at = at(Some(table.span()));
-                let RawTaxonomy { path, title } = table.into_inner();
+                let RawTaxonomy {
+                    path,
+                    title,
+                    singular,
+                } = table.into_inner();
                 let path_at = path.as_ref().map_or(table_at, |p| at(Some(p.span())));
                 let path = path.map_or_else(|| slugify(&key), Spanned::into_inner);
                 if slugify(&path) != path.trim_matches('/') || path.is_empty() {
@@ -383,9 +416,11 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
                         .with_hint(format!("use \"{}\"", slugify(&path))),
                     );
                 }
+                let title = title.unwrap_or_else(|| key.clone());
                 Taxonomy {
                     path,
-                    title: title.unwrap_or_else(|| key.clone()),
+                    singular: singular.unwrap_or_else(|| title.clone()),
+                    title,
                     key,
                 }
             })
@@ -429,6 +464,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         title,
         language,
         at,
+        review_after,
     }
 }
 
@@ -464,17 +500,42 @@ fn check_accessibility(
 }
 
 fn default_taxonomies(german: bool) -> Vec<Taxonomy> {
-    let rows: [(&str, &str, &str, &str); 4] = [
-        ("stakeholders", "zielgruppen", "Zielgruppen", "Stakeholders"),
-        ("departments", "abteilungen", "Abteilungen", "Departments"),
-        ("channels", "kanaele", "Kanäle", "Channels"),
-        ("tags", "schlagworte", "Schlagworte", "Tags"),
+    // key, path (German), title and singular in German, then in English
+    let rows: [(&str, &str, [&str; 2], [&str; 2]); 4] = [
+        (
+            "stakeholders",
+            "zielgruppen",
+            ["Zielgruppen", "Zielgruppe"],
+            ["Stakeholders", "Stakeholder"],
+        ),
+        (
+            "departments",
+            "abteilungen",
+            ["Abteilungen", "Abteilung"],
+            ["Departments", "Department"],
+        ),
+        (
+            "channels",
+            "kanaele",
+            ["Kanäle", "Kanal"],
+            ["Channels", "Channel"],
+        ),
+        (
+            "tags",
+            "schlagworte",
+            ["Schlagworte", "Schlagwort"],
+            ["Tags", "Tag"],
+        ),
     ];
     rows.iter()
-        .map(|(key, path, de, en)| Taxonomy {
-            key: key.to_string(),
-            path: if german { path } else { key }.to_string(),
-            title: if german { de } else { en }.to_string(),
+        .map(|(key, path, de, en)| {
+            let [title, singular] = if german { de } else { en };
+            Taxonomy {
+                key: key.to_string(),
+                path: if german { path } else { key }.to_string(),
+                title: title.to_string(),
+                singular: singular.to_string(),
+            }
         })
         .collect()
 }
@@ -553,17 +614,18 @@ pub fn toml_diagnostic(path: &str, text: &str, error: &toml::de::Error) -> Diagn
             .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
         return match nearest(field, expected.iter().copied()) {
-            Some(near) => Diagnostic::error(
+            Some(near) => Diagnostic::coded_error(
                 path,
                 line,
                 col,
-                format!("unknown key '{field}' (did you mean '{near}'?)"),
+                "unknown-key-near",
+                &[("key", field), ("near", near)],
             ),
-            None => Diagnostic::error(path, line, col, format!("unknown key '{field}'"))
-                .with_hint(format!("valid keys here: {}", expected.join(", "))),
+            None => Diagnostic::coded_error(path, line, col, "unknown-key", &[("key", field)])
+                .with_hint_code("valid-keys", &[("keys", &expected.join(", "))]),
         };
     }
-    Diagnostic::error(path, line, col, format!("invalid TOML ({message})"))
+    Diagnostic::coded_error(path, line, col, "invalid-toml", &[("error", &message)])
 }
 
 fn single(diagnostic: Diagnostic) -> Diagnostics {

@@ -42,6 +42,7 @@ pub mod diag;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -295,9 +296,22 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
 /// `buyin check`: every check of `build` plus the external-resource audit and the
 /// accessibility rules of the Markdown; writes nothing.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Diagnostics> {
+    check_as_of(root, options, review::Date::today_utc())
+}
+
+/// [`check`] on the day `today`, which decides which reviews are overdue
+/// (`[content] review-after`); those come last, oldest first.
+pub fn check_as_of(
+    root: &Path,
+    options: &BuildOptions,
+    today: review::Date,
+) -> Result<Vec<Diagnostic>, Diagnostics> {
     let generated = generate_model(root, options)?;
     let mut findings = generated.warnings;
     findings.extend(audit::external_resources(&generated.output));
     findings.extend(accessibility::check(&generated.site));
+    if let Some(period) = &generated.config.review_after {
+        findings.extend(review::overdue(&generated.site, period, today));
+    }
     Ok(findings)
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use buyin::catalog::Catalog;
 use buyin::diag::{Diagnostic, Diagnostics, Severity};
+use buyin::review::Date;
 use buyin::{BuildOptions, scaffold};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -63,8 +64,11 @@ enum Command {
         /// Open the site in the browser
         #[arg(long)]
         open: bool,
-        /// Include drafts
+        /// Leave drafts out (by default the preview shows them, marked as drafts)
         #[arg(long)]
+        no_drafts: bool,
+        /// Drafts are shown by default; kept so that older scripts still work
+        #[arg(long, hide = true)]
         drafts: bool,
     },
     /// Run every check of `build` plus the external-resource audit; writes nothing
@@ -78,12 +82,15 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Write a new content file from the kind's archetype
+    /// Write a new content file from the kind's archetype (a draft until you remove `draft: true`)
     New {
         /// page, argument, case, deck or stage
         kind: String,
         /// Title of the new file; the file name is its slug
         title: String,
+        /// A deck's audience (a stakeholder or department); none unless given
+        #[arg(long, value_name = "TERM")]
+        audience: Option<String>,
     },
     /// Scaffold a new project
     Init {
@@ -213,6 +220,21 @@ fn main() -> ExitCode {
         );
     };
     reporter.catalog = Catalog::for_root(&root);
+    let today = match today_date() {
+        Ok(today) => today,
+        Err(text) => {
+            return reporter.usage_error(
+                &reporter.text(
+                    "cli.bad-today",
+                    &[
+                        ("value", &text),
+                        ("variable", buyin::review::TODAY_VARIABLE),
+                    ],
+                ),
+                None,
+            );
+        }
+    };
     reporter.detail(reporter.text("cli.project-root", &[("dir", &root.display().to_string())]));
     match cli.command {
         Command::Build { dest, drafts } => build(&root, BuildOptions { dest, drafts }, &reporter),
@@ -223,7 +245,11 @@ fn main() -> ExitCode {
         } => check(
             &root,
             BuildOptions { dest: None, drafts },
-            CheckOptions { format, strict },
+            CheckOptions {
+                format,
+                strict,
+                today,
+            },
             &reporter,
         ),
         Command::Serve {
@@ -231,14 +257,18 @@ fn main() -> ExitCode {
             bind,
             allow_host,
             open,
-            drafts,
+            no_drafts,
+            drafts: _,
         } => {
             let options = buyin::serve::ServeOptions {
                 port,
                 bind,
                 allow_hosts: allow_host,
                 open,
-                build: BuildOptions { dest: None, drafts },
+                build: BuildOptions {
+                    dest: None,
+                    drafts: !no_drafts,
+                },
             };
             // Ctrl-C and SIGTERM stop the server; without the handler they would end
             // the process without the closing line.
@@ -256,7 +286,20 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { kind, title } => new(&root, &kind, &title, &reporter),
+        Command::New {
+            kind,
+            title,
+            audience,
+        } => {
+            let today = today.to_string();
+            let new_content = scaffold::NewContent {
+                kind: &kind,
+                title: &title,
+                today: &today,
+                audience: audience.as_deref(),
+            };
+            new(&root, &new_content, &reporter)
+        }
         Command::Init { .. } => unreachable!("handled above"),
     }
 }
@@ -299,15 +342,21 @@ struct CheckOptions {
     format: Format,
     /// Warnings count as errors.
     strict: bool,
+    /// The day that decides which reviews are overdue.
+    today: Date,
 }
 
 fn check(
     root: &Path,
     options: BuildOptions,
-    CheckOptions { format, strict }: CheckOptions,
+    CheckOptions {
+        format,
+        strict,
+        today,
+    }: CheckOptions,
     reporter: &Reporter,
 ) -> ExitCode {
-    let (mut findings, mut ok) = match buyin::check(root, &options) {
+    let (mut findings, mut ok) = match buyin::check_as_of(root, &options, today) {
         Ok(findings) => (findings, true),
         Err(diags) => (diags.sorted(), false),
     };
@@ -361,12 +410,13 @@ fn check(
     }
 }
 
-fn new(root: &Path, kind: &str, title: &str, reporter: &Reporter) -> ExitCode {
+fn new(root: &Path, new_content: &scaffold::NewContent, reporter: &Reporter) -> ExitCode {
+    let kind = new_content.kind;
     let config = match buyin::config::load(root) {
         Ok(config) => config,
         Err(diags) => return reporter.failure(&diags),
     };
-    match scaffold::new_content(root, &config, kind, title, &today()) {
+    match scaffold::new_content(root, &config, new_content) {
         Ok(path) => {
             reporter.info(reporter.text("cli.created", &[("path", &path.display().to_string())]));
             ExitCode::SUCCESS
@@ -405,21 +455,10 @@ fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
     }
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`, for archetypes.
-fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// Today: `BUYIN_TODAY` (`YYYY-MM-DD`) when set, else the system clock (UTC).
+fn today_date() -> Result<Date, String> {
+    match std::env::var(buyin::review::TODAY_VARIABLE) {
+        Ok(text) if !text.trim().is_empty() => Date::parse(&text).ok_or(text),
+        _ => Ok(Date::today_utc()),
+    }
 }

@@ -252,8 +252,9 @@ pub struct Rendered {
     /// paragraph up to the next thematic break, at the top level.
     pub notes: Vec<Range<usize>>,
     pub links: Vec<LinkRef>,
-    /// Problems with byte offsets into the body.
-    pub problems: Vec<(usize, String)>,
+    /// Problems with byte offsets into the body; their place in the file is filled in
+    /// by [`Rendered::diagnostics`].
+    pub problems: Vec<(usize, Diagnostic)>,
 }
 
 impl Rendered {
@@ -266,9 +267,14 @@ impl Rendered {
     pub fn diagnostics(&self, source: &crate::source::Source) -> Vec<Diagnostic> {
         self.problems
             .iter()
-            .map(|(offset, message)| {
+            .map(|(offset, problem)| {
                 let (line, col) = source.body_line_col(*offset);
-                Diagnostic::error(&source.path, line, col, message)
+                Diagnostic {
+                    path: crate::diag::display_path(&source.path),
+                    line,
+                    col,
+                    ..problem.clone()
+                }
             })
             .collect()
     }
@@ -318,9 +324,14 @@ impl State {
             self.too_deep = true;
             self.rendered.problems.push((
                 offset,
-                format!(
-                    "nesting deeper than {MAX_NESTING} (shortcodes, lists or quotes inside \
-                     each other; flatten the structure)"
+                Diagnostic::error(
+                    "",
+                    0,
+                    0,
+                    format!(
+                        "nesting deeper than {MAX_NESTING} (shortcodes, lists or quotes inside \
+                         each other; flatten the structure)"
+                    ),
                 ),
             ));
         }
@@ -352,10 +363,10 @@ fn render_part(
     let base = range.start;
     let (calls, errors) = shortcode::scan(source, options());
     for error in errors {
-        state
-            .rendered
-            .problems
-            .push((base + error.offset, error.message));
+        state.rendered.problems.push((
+            base + error.offset,
+            Diagnostic::error("", 0, 0, error.message),
+        ));
     }
     // Same-length text: the placeholder, then the call's newlines kept and all else blank.
     let mut text = String::with_capacity(source.len());
@@ -396,7 +407,7 @@ fn render_part(
                     state
                         .rendered
                         .problems
-                        .push((base + call.span.start, message));
+                        .push((base + call.span.start, Diagnostic::error("", 0, 0, message)));
                     String::new()
                 }
             }
@@ -820,7 +831,7 @@ impl Pass<'_, '_> {
         let Some(target) = normalize(dir, path) else {
             self.state.rendered.problems.push((
                 offset,
-                format!("link '{dest}' points outside the content folder"),
+                Diagnostic::coded_error("", 0, 0, "link-outside-content", &[("link", dest)]),
             ));
             return dest.to_string();
         };
@@ -839,7 +850,13 @@ impl Pass<'_, '_> {
                 None => {
                     self.state.rendered.problems.push((
                         offset,
-                        format!("broken link '{dest}' (no page '{target}' in the content folder)"),
+                        Diagnostic::coded_error(
+                            "",
+                            0,
+                            0,
+                            "broken-link-content",
+                            &[("link", dest), ("target", &target)],
+                        ),
                     ));
                     dest.to_string()
                 }
@@ -1031,7 +1048,8 @@ mod tests {
         let r = render_text("Text\n\n[weg](fehlt.md)\n");
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].0, 6);
-        assert!(r.problems[0].1.contains("broken link 'fehlt.md'"));
+        assert_eq!(r.problems[0].1.entry.code, "broken-link-content");
+        assert!(r.problems[0].1.message.contains("broken link 'fehlt.md'"));
     }
 
     #[test]
@@ -1049,10 +1067,12 @@ mod tests {
     #[test]
     fn unknown_shortcodes_are_problems() {
         let r = render_text("Text\n\n{{ nope(x=1) }}\n");
-        assert_eq!(
-            r.problems,
-            vec![(6, "unknown shortcode 'nope'".to_string())]
-        );
+        let problems: Vec<(usize, &str)> = r
+            .problems
+            .iter()
+            .map(|(offset, d)| (*offset, d.message.as_str()))
+            .collect();
+        assert_eq!(problems, [(6, "unknown shortcode 'nope'")]);
     }
 
     #[test]

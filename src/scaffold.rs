@@ -1,8 +1,11 @@
 //! `buyin new` and `buyin init`: new content files from archetypes, new projects.
 //!
-//! Archetypes are Markdown files with `{{ title }}` and `{{ date }}` placeholders in the
-//! theme's `archetypes/` folder; a project's own `archetypes/KIND.md` takes precedence.
-//! Neither command ever overwrites a file.
+//! Archetypes are Markdown files with `{{ title }}`, `{{ date }}`, `{{ year }}`,
+//! `{{ stage }}` (the next free roadmap number) and `{{ audience }}` (a whole
+//! `audience:` line, or nothing) in the theme's `archetypes/` folder; a project's own
+//! `archetypes/KIND.md` takes precedence. The shipped archetypes write `draft: true` and
+//! mark their placeholder text with [`crate::source::PLACEHOLDER`], so that `check`
+//! warns about any left in a published file. Neither command ever overwrites a file.
 
 use std::path::{Path, PathBuf};
 
@@ -23,14 +26,29 @@ impl std::fmt::Display for ScaffoldError {
     }
 }
 
+/// What `buyin new` is asked to write.
+#[derive(Debug, Clone, Default)]
+pub struct NewContent<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    /// Today as `YYYY-MM-DD`.
+    pub today: &'a str,
+    /// The deck's audience (`--audience`); a deck has none unless asked.
+    pub audience: Option<&'a str>,
+}
+
 /// Writes a new content file of `kind` titled `title`; returns its path.
 pub fn new_content(
     root: &Path,
     config: &Config,
-    kind: &str,
-    title: &str,
-    today: &str,
+    new: &NewContent,
 ) -> Result<PathBuf, ScaffoldError> {
+    let NewContent {
+        kind,
+        title,
+        today,
+        audience,
+    } = *new;
     if !KINDS.contains(&kind) {
         let hint = crate::diag::nearest(kind, KINDS)
             .map(|n| format!(" (did you mean '{n}'?)"))
@@ -63,14 +81,38 @@ pub fn new_content(
         )));
     }
     let template = archetype(root, kind)?;
+    let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+    let audience_line = audience
+        .map(|a| format!("audience: \"{}\"\n", quote(a)))
+        .unwrap_or_default();
     let text = template
-        .replace("{{ title }}", &title.replace('"', "\\\""))
-        .replace("{{ date }}", today);
+        .replace("{{ title }}", &quote(title))
+        .replace("{{ date }}", today)
+        .replace("{{ year }}", today.get(..4).unwrap_or(today))
+        .replace("{{ audience }}", &audience_line);
+    let text = if text.contains("{{ stage }}") {
+        text.replace("{{ stage }}", &next_stage(root, config).to_string())
+    } else {
+        text
+    };
     std::fs::create_dir_all(&dir)
         .map_err(|e| ScaffoldError(format!("cannot create {} ({e})", dir.display())))?;
     std::fs::write(&path, text)
         .map_err(|e| ScaffoldError(format!("cannot write {} ({e})", path.display())))?;
     Ok(path.strip_prefix(root).unwrap_or(&path).to_path_buf())
+}
+
+/// The number after the highest `stage` of the project's roadmap (drafts included).
+fn next_stage(root: &Path, config: &Config) -> i64 {
+    let (sources, _) = crate::source::load(root, config, true);
+    sources
+        .iter()
+        .filter_map(|source| match &source.front.kind {
+            crate::source::KindData::Stage(stage) => Some(stage.stage),
+            _ => None,
+        })
+        .max()
+        .map_or(1, |highest| highest + 1)
 }
 
 fn archetype(root: &Path, kind: &str) -> Result<String, ScaffoldError> {

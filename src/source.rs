@@ -17,6 +17,10 @@ use serde_json::Value;
 use crate::config::{Config, find_key};
 use crate::diag::{Diagnostic, Diagnostics, display_path, line_col, nearest};
 
+/// The word that marks placeholder text (`TODO: Der Einwand …`): `buyin new` writes it,
+/// and a published (non-draft) file that still holds it gets a warning per line.
+pub const PLACEHOLDER: &str = "TODO";
+
 /// The kind of a content file, from front matter `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -64,13 +68,14 @@ impl Kind {
     }
 }
 
-const COMMON_FIELDS: [&str; 7] = [
+const COMMON_FIELDS: [&str; 8] = [
     "title",
     "description",
     "weight",
     "draft",
     "slug",
     "date",
+    "reviewed",
     "kind",
 ];
 
@@ -119,6 +124,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Normalised ISO 8601 date or datetime.
     pub date: Option<String>,
+    /// When the content was last reviewed (ISO 8601), for `[content] review-after`.
+    pub reviewed: Option<String>,
     /// Taxonomy key -> display names of its terms, as written.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub kind: KindData,
@@ -307,7 +314,7 @@ enum Format {
     Toml,
 }
 
-/// Parses one file's bytes into a checked [`Source`].
+/// Parses one file's bytes into a checked [`Source`] (warnings are left out).
 pub fn parse(
     path: PathBuf,
     rel: String,
@@ -315,9 +322,13 @@ pub fn parse(
     config: &Config,
 ) -> Result<Source, Vec<Diagnostic>> {
     let parsed = parse_lenient(path, rel, bytes, config);
+    let (errors, _warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = parsed
+        .errors
+        .into_iter()
+        .partition(|d| d.severity == crate::diag::Severity::Error);
     match parsed.source {
-        Some(source) if parsed.errors.is_empty() => Ok(source),
-        _ => Err(parsed.errors),
+        Some(source) if errors.is_empty() => Ok(source),
+        _ => Err(errors),
     }
 }
 
@@ -368,9 +379,14 @@ pub fn parse_lenient(path: PathBuf, rel: String, bytes: Vec<u8>, config: &Config
         }
         Err(errors) => (FrontMatter::default(), errors),
     };
+    let broken = !errors.is_empty();
+    let mut errors = errors;
+    if !front.draft {
+        errors.extend(placeholders(&path, &text));
+    }
     Parsed {
         source: Some(Source {
-            broken: !errors.is_empty(),
+            broken,
             path,
             rel,
             body_start,
@@ -379,6 +395,47 @@ pub fn parse_lenient(path: PathBuf, rel: String, bytes: Vec<u8>, config: &Config
         }),
         errors,
     }
+}
+
+/// A warning for every line of a published file that still holds placeholder text,
+/// outside fenced code (where `TODO` may be an example).
+fn placeholders(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut fence: Option<&str> = None;
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some(open), Some(m)) if open == m => fence = None,
+            _ => {}
+        }
+        if fence.is_some() || marker.is_some() {
+            continue;
+        }
+        let Some(at) = find_word(line, PLACEHOLDER) else {
+            continue;
+        };
+        let shown: String = line[at..].trim().chars().take(60).collect();
+        let col = line[..at].chars().count() + 1;
+        found.push(Diagnostic::coded_warning(
+            path,
+            n + 1,
+            col,
+            "placeholder-left",
+            &[("text", &shown), ("marker", PLACEHOLDER)],
+        ));
+    }
+    found
+}
+
+/// Byte offset of `word` in `line` standing alone (not inside a longer word).
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    line.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Vec<Diagnostic> {
@@ -537,7 +594,10 @@ impl Fields<'_> {
         };
         let date = self
             .take::<Value>("date")
-            .and_then(|value| self.date(value));
+            .and_then(|value| self.date("date", value));
+        let reviewed = self
+            .take::<Value>("reviewed")
+            .and_then(|value| self.date("reviewed", value));
         let mut taxonomies = BTreeMap::new();
         for taxonomy in &config.taxonomies {
             if let Some(terms) = self.take::<Vec<String>>(&taxonomy.key) {
@@ -557,6 +617,7 @@ impl Fields<'_> {
             draft: self.take("draft").unwrap_or(false),
             slug: self.take("slug"),
             date,
+            reviewed,
             taxonomies,
             kind: kind_data,
         }
@@ -719,11 +780,11 @@ impl Fields<'_> {
         }
     }
 
-    fn date(&mut self, value: Value) -> Option<String> {
+    fn date(&mut self, key: &str, value: Value) -> Option<String> {
         match value {
             Value::String(s) if is_iso_date(s.trim()) => Some(s.trim().to_string()),
             other => {
-                let d = self.coded("date", "invalid-date", &[("value", &other.to_string())]);
+                let d = self.coded(key, "invalid-date", &[("value", &other.to_string())]);
                 self.errors.push(d);
                 None
             }

@@ -247,7 +247,9 @@ fn new_writes_a_slugged_file_from_the_archetype_that_builds() {
     let text = project.read(file);
     assert!(text.contains("Überwachung am Arbeitsplatz"), "{text}");
     assert!(text.contains("kind: argument") || text.contains("kind = \"argument\""));
-    project.build();
+    // A new file is a draft until its author says otherwise.
+    let run = project.run(&["build", "--drafts"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
     let page = project.html("site/argumente/ueberwachung-am-arbeitsplatz/index.html");
     assert_eq!(page.text("h1"), "Überwachung am Arbeitsplatz");
     assert_eq!(page.count("section.objection"), 1);
@@ -278,7 +280,8 @@ fn new_writes_every_kind_and_the_result_builds() {
             content.keys().collect::<Vec<_>>()
         );
     }
-    project.build();
+    let run = project.run(&["build", "--drafts"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
     let deck = common::tree(&project.site())
         .into_keys()
         .find(|p| p.ends_with("vortrag-fuer-die-it/slides/index.html"));

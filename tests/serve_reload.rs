@@ -285,7 +285,8 @@ fn a_broken_edit_shows_the_overlay_and_a_fix_clears_it() {
         "last good version still served"
     );
     assert!(
-        text.contains("content/teil/seite.md:2:1: unknown field"),
+        // In the project's language (German here): the place and the field it names.
+        text.contains("content/teil/seite.md:2:1: unbekanntes Feld &#39;titel&#39;"),
         "{text}"
     );
     assert!(

@@ -129,7 +129,7 @@ impl Renderer<'_> {
                         taxonomy.terms.iter().find(|t| t.slug == slug).map(|t| json!({"name": t.name, "url": t.url}))
                     })
                     .collect();
-                (!terms.is_empty()).then(|| json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "terms": terms}))
+                (!terms.is_empty()).then(|| json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "singular": taxonomy.taxonomy.singular, "terms": terms}))
             })
             .collect();
         let mut toc: Vec<markdown::Heading> = page
@@ -148,6 +148,11 @@ impl Renderer<'_> {
             "url": page.url,
             "kind": page.kind().name(),
             "kind_label": self.kind_label(page.kind()),
+            "draft": front.draft,
+            "reviewed": front.reviewed.as_deref().and_then(crate::review::Date::parse).map(|date| json!({
+                "iso": date.to_string(),
+                "long": date.long(&self.string("date_long"), &self.string("months")),
+            })),
             "content": page.rendered.html(),
             "toc": toc,
             "date": front.date,
@@ -275,7 +280,7 @@ impl Renderer<'_> {
         let terms: Vec<Value> = taxonomy
             .terms
             .iter()
-            .map(|term| json!({"name": term.name, "url": term.url, "count": term.pages.len(), "counts": self.counts(&term.pages), "slides_url": audience.then(|| format!("{}slides/", term.url))}))
+            .map(|term| json!({"name": term.name, "url": term.url, "count": term.pages.len(), "counts": self.counts(&term.pages), "slides_url": audience.then(|| format!("{}slides/", term.url)), "slides_label": self.slides_label(t)}))
             .collect();
         json!({"key": taxonomy.taxonomy.key, "title": taxonomy.taxonomy.title, "url": taxonomy.url, "terms": terms})
     }
@@ -298,7 +303,18 @@ impl Renderer<'_> {
             "groups": groups,
             "counts": self.counts(&term.pages),
             "slides_url": audience.then(|| format!("{}slides/", term.url)),
+            "slides_label": self.slides_label(t),
         })
+    }
+
+    /// "Talk for this audience" worded for the taxonomy (`slides_for_departments`: "…
+    /// for this department"), else the general wording.
+    fn slides_label(&self, t: usize) -> String {
+        let key = format!("slides_for_{}", self.site.taxonomies[t].taxonomy.key);
+        match self.theme.strings.get(&key) {
+            Some(label) => label.clone(),
+            None => self.string("slides_for"),
+        }
     }
 }
 

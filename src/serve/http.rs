@@ -12,6 +12,7 @@ use super::reload::{
 };
 use super::server::{Request, Response};
 use super::state::{Snapshot, State};
+use crate::catalog::Catalog;
 use crate::output::Output;
 
 /// What a request URL asks for.
@@ -148,8 +149,8 @@ pub(super) fn handle(request: Request, state: &State) {
     let page = match resolve(&target, output) {
         Target::Events => return state.subscribe(stream),
         Target::File(key) => match output.read(&key) {
-            Some(Ok(bytes)) => serve_file(StatusCode::OK, &key, bytes, &snapshot),
-            _ => not_found(output, &snapshot),
+            Some(Ok(bytes)) => serve_file(StatusCode::OK, &key, bytes, &snapshot, &state.catalog),
+            _ => not_found(output, &snapshot, &state.catalog),
         },
         // The location is the request's own path (its bytes came on the request line,
         // so no line breaks); anything but plain ASCII is refused rather than echoed.
@@ -162,7 +163,7 @@ pub(super) fn handle(request: Request, state: &State) {
         Target::Redirect(_) | Target::BadRequest => {
             Page::text(StatusCode::BAD_REQUEST, "bad request\n")
         }
-        Target::NotFound => not_found(output, &snapshot),
+        Target::NotFound => not_found(output, &snapshot, &state.catalog),
         Target::Forbidden => Page::text(StatusCode::FORBIDDEN, "forbidden: outside the site\n"),
     };
     page.send(stream, head_only);
@@ -189,13 +190,14 @@ impl Page {
     }
 }
 
-fn not_found(output: &Output, snapshot: &Snapshot) -> Page {
+fn not_found(output: &Output, snapshot: &Snapshot, catalog: &Catalog) -> Page {
     if snapshot.output.is_none() {
         return serve_file(
             StatusCode::SERVICE_UNAVAILABLE,
             "index.html",
-            waiting_page().into_bytes(),
+            waiting_page(catalog).into_bytes(),
             snapshot,
+            catalog,
         );
     }
     match output.read("404.html") {
@@ -206,7 +208,7 @@ fn not_found(output: &Output, snapshot: &Snapshot) -> Page {
             } else {
                 inject_after_head(&page, "<base href=\"/\">")
             };
-            serve_file(StatusCode::NOT_FOUND, "404.html", page, snapshot)
+            serve_file(StatusCode::NOT_FOUND, "404.html", page, snapshot, catalog)
         }
         _ => Page::text(StatusCode::NOT_FOUND, "not found\n"),
     }
@@ -214,12 +216,18 @@ fn not_found(output: &Output, snapshot: &Snapshot) -> Page {
 
 /// A file as served; HTML pages get the live-reload script and, while the build is
 /// broken, the error overlay. The build folder on disk never sees either.
-fn serve_file(status: StatusCode, key: &str, bytes: Vec<u8>, snapshot: &Snapshot) -> Page {
+fn serve_file(
+    status: StatusCode,
+    key: &str,
+    bytes: Vec<u8>,
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+) -> Page {
     let content_type = content_type(key);
     let body = if content_type.starts_with("text/html") {
         let mut snippet = String::new();
         if !snapshot.errors.is_empty() {
-            snippet.push_str(&error_overlay(&snapshot.errors));
+            snippet.push_str(&error_overlay(&snapshot.errors, catalog));
         }
         snippet.push_str(&reload_script(snapshot.version));
         inject_before_body_end(&bytes, &snippet)

@@ -195,7 +195,9 @@ pub fn serve(
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::start(root, &session.layout, tx)?;
     let state = Arc::new(
-        State::new().map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?,
+        State::new()
+            .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?
+            .speaking(crate::catalog::Catalog::for_root(root)),
     );
     {
         let state = Arc::clone(&state);

@@ -13,6 +13,7 @@ use http::StatusCode;
 
 use super::server::Response;
 use super::state::Signal;
+use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
 
@@ -112,34 +113,32 @@ struct Words {
     /// Before an error's hint.
     hint: &'static str,
     /// The label of the overlay's close button.
-    close: &'static str,
+    close: String,
     /// `lang` of the waiting page.
     lang: &'static str,
-    waiting_title: &'static str,
-    waiting_heading: &'static str,
-    waiting_text: &'static str,
+    waiting_title: String,
+    waiting_heading: String,
+    waiting_text: String,
 }
 
-/// The words for a build with `count` errors: the one place to give them another
-/// language.
-fn words(count: usize) -> Words {
+/// The words for a build with `count` errors, from the message catalogue (`[serve]`)
+/// in the project's language. `hint:` stays as on the terminal, like `error:`.
+fn words(count: usize, catalog: &Catalog) -> Words {
+    let errors = catalog.count("errors", count, &[]);
     Words {
-        failed: format!(
-            "buyin: the build failed with {count} error{} — showing the last good version",
-            if count == 1 { "" } else { "s" }
-        ),
+        failed: catalog.text("serve.overlay-title", &[("errors", &errors)]),
         hint: "hint",
-        close: "close",
-        lang: "en",
-        waiting_title: "buyin: build failed",
-        waiting_heading: "The site could not be built yet",
-        waiting_text: "Fix the errors listed below; this page reloads by itself.",
+        close: catalog.text("serve.close", &[]),
+        lang: catalog.language(),
+        waiting_title: catalog.text("serve.no-site-title", &[]),
+        waiting_heading: catalog.text("serve.no-site-heading", &[]),
+        waiting_text: catalog.text("serve.no-site-text", &[]),
     }
 }
 
 /// The fixed box listing the errors of a broken build.
-pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
-    let words = words(errors.len());
+pub(super) fn error_overlay(errors: &[Diagnostic], catalog: &Catalog) -> String {
+    let words = words(errors.len(), catalog);
     let mut html = format!(
         "<div id=\"buyin-error-overlay\" role=\"alert\" style=\"position:fixed;z-index:2147483647;\
          left:1rem;right:1rem;bottom:1rem;max-height:60vh;overflow:auto;margin:0;\
@@ -149,7 +148,7 @@ pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
          <button type=\"button\" aria-label=\"{}\" onclick=\"this.parentNode.remove()\" \
          style=\"float:right;border:0;background:none;font-size:1.4em;line-height:1;cursor:pointer;color:inherit\">×</button>\
          <strong>{}</strong><ul style=\"margin:.5rem 0 0;padding-left:1.25rem\">",
-        escape(words.close),
+        escape(&words.close),
         escape(&words.failed)
     );
     for d in errors {
@@ -176,16 +175,16 @@ pub(super) fn error_overlay(errors: &[Diagnostic]) -> String {
 }
 
 /// What is served while no build has succeeded yet (the overlay comes on top).
-pub(super) fn waiting_page() -> String {
-    let words = words(0);
+pub(super) fn waiting_page(catalog: &Catalog) -> String {
+    let words = words(0, catalog);
     format!(
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <title>{}</title></head>\n<body style=\"font-family:sans-serif;margin:2rem\">\
          <h1>{}</h1>\n<p>{}</p>\n</body></html>\n",
         words.lang,
-        escape(words.waiting_title),
-        escape(words.waiting_heading),
-        escape(words.waiting_text)
+        escape(&words.waiting_title),
+        escape(&words.waiting_heading),
+        escape(&words.waiting_text)
     )
 }
 
@@ -284,10 +283,13 @@ mod tests {
                 .with_hint("did you mean 'title'?"),
             Diagnostic::error("book.toml", 0, 0, "bad <value>"),
         ];
-        let html = error_overlay(&errors);
+        let html = error_overlay(&errors, &Catalog::english());
         assert!(html.contains("content/a.md:3:7: unknown field &#39;titel&#39;"));
         assert!(html.contains("hint: did you mean &#39;title&#39;?"));
         assert!(html.contains("book.toml:1:1: bad &lt;value&gt;"));
-        assert!(html.contains("2 errors"));
+        assert!(html.contains("the build failed with 2 errors"));
+        let german = error_overlay(&errors, &Catalog::for_language("de"));
+        assert!(german.contains("Build gescheitert (2 Fehler)"), "{german}");
+        assert!(waiting_page(&Catalog::for_language("de")).contains("lang=\"de\""));
     }
 }

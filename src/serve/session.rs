@@ -13,6 +13,7 @@ use super::project::{Project, Update};
 use super::state::{Signal, Snapshot, State};
 use super::watch::Layout;
 use crate::BuildOptions;
+use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use crate::output::{self, Output};
 
@@ -32,6 +33,8 @@ pub(super) struct Session {
     written: Option<PathBuf>,
     /// Held while files are written; see [`Writes`].
     pub(super) writes: Arc<Mutex<Writes>>,
+    /// The language the terminal and the error overlay speak.
+    catalog: Catalog,
 }
 
 /// Whether the build folder may still be written. The server stops by returning from
@@ -62,6 +65,7 @@ impl Session {
             project: None,
             written: None,
             writes: Arc::new(Mutex::new(Writes::Open)),
+            catalog: Catalog::for_root(root),
         }
     }
 
@@ -211,16 +215,16 @@ impl Session {
         first: bool,
     ) {
         self.report.diagnostics(&errors);
-        let count = errors.len();
-        self.report.notice(&format!(
-            "{count} error{}; {}",
-            if count == 1 { "" } else { "s" },
-            if before.output.is_some() {
-                "still serving the last good version"
-            } else {
-                "serving an error page until the site builds"
-            }
-        ));
+        // The overlay shows them as the terminal does, in the project's language.
+        let errors: Vec<Diagnostic> = errors.iter().map(|d| d.localized(&self.catalog)).collect();
+        let count = self.catalog.count("errors", errors.len(), &[]);
+        let key = if before.output.is_some() {
+            "serve.failed-serving-last"
+        } else {
+            "serve.failed-no-site"
+        };
+        self.report
+            .notice(&self.catalog.text(key, &[("errors", &count)]));
         let unchanged = errors == before.errors;
         let version = state.swap(before.output.clone(), errors, BTreeSet::new());
         if !unchanged && !first {

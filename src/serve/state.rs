@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::reload::{self, Note};
 
+use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use crate::output::Output;
 
@@ -55,6 +56,8 @@ pub(super) struct State {
     /// Held while the snapshot changes; `settled` wakes requests waiting for a file.
     gate: Mutex<()>,
     settled: Condvar,
+    /// The language of the error overlay and the page shown before a first build.
+    pub(super) catalog: Catalog,
 }
 
 impl State {
@@ -77,7 +80,13 @@ impl State {
             open,
             gate: Mutex::new(()),
             settled: Condvar::new(),
+            catalog: Catalog::english(),
         })
+    }
+
+    /// The same state, speaking the language of `catalog` in its pages.
+    pub(super) fn speaking(self, catalog: Catalog) -> Self {
+        State { catalog, ..self }
     }
 
     pub(super) fn current(&self) -> Arc<Snapshot> {

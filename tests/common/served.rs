@@ -28,8 +28,19 @@ impl Served {
     }
 
     pub fn start_with(project: &Project, args: &[&str]) -> Served {
+        Served::launch(project, args, &[])
+    }
+
+    /// `buyin serve --port 0` with extra environment variables (`BUYIN_LANG`).
+    pub fn start_env(project: &Project, env: &[(&str, &str)]) -> Served {
+        Served::launch(project, &["--port", "0"], env)
+    }
+
+    fn launch(project: &Project, args: &[&str], env: &[(&str, &str)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_buyin"))
             .current_dir(project.path())
+            .env_remove("BUYIN_LANG")
+            .envs(env.iter().copied())
             .arg("serve")
             .args(args)
             .stdin(Stdio::null())
