@@ -25,12 +25,11 @@ fn new(project: &Project, args: &[&str]) -> String {
     let run = project.run(&all);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let created = run.stderr();
-    let path = created
+    created
         .split_whitespace()
         .find(|w| w.starts_with("content/"))
         .unwrap_or_else(|| panic!("no path in {created:?}"))
-        .to_string();
-    path
+        .to_string()
 }
 
 fn publish(project: &Project, path: &str) {
