@@ -68,9 +68,10 @@ impl BookTest {
     }
 
     /// Runs `buyin build`, which must fail with exit code 1, print exactly the fixture's
-    /// `expected.stderr` and leave no build folder behind.
+    /// `expected.stderr` and leave no build folder behind. Messages are asked for in
+    /// English (`BUYIN_LANG=en`), so the expected files read the same for every project.
     pub fn check_diagnostics(&self) -> Run {
-        let run = self.project.run(&["build"]);
+        let run = self.project.run_en(&["build"]);
         let stderr = run.stderr();
         assert_eq!(run.code(), 1, "exit code\n{stderr}");
         assert!(!self.project.site().exists(), "a failed build wrote site/");
