@@ -117,8 +117,10 @@ pub fn run(binary: &Path, settings: &Settings) -> Report {
 
 /// `buyin build` in `project`, classified; a run over `hang` is killed.
 fn build(binary: &Path, project: &Path, hang: Duration) -> (Class, String) {
+    // English messages (the bundled site is German), so the count line reads `N errors`.
     let mut child = Command::new(binary)
         .current_dir(project)
+        .env("BUYIN_LANG", "en")
         .args(["--quiet", "build"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
