@@ -40,6 +40,7 @@ fn render(text: &str) -> Rendered {
             text,
             rel: "leitfaden/start.md",
             url: "leitfaden/start/",
+            reserved: &[],
         },
         &Site,
     )
