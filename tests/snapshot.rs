@@ -86,7 +86,7 @@ fn markdown_problems() {
     let problems: Vec<String> = page
         .problems
         .iter()
-        .map(|(offset, message)| format!("{offset}: {message}"))
+        .map(|(offset, problem)| format!("{offset}: {}", problem.message))
         .collect();
     insta::assert_snapshot!(problems.join("\n"));
 }
