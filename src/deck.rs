@@ -359,16 +359,13 @@ pub fn summary_warnings(site: &Site) -> Vec<Diagnostic> {
                 return None;
             };
             argument.summary.is_empty().then(|| {
-                Diagnostic::warning(
+                Diagnostic::coded_warning(
                     &page.source.path,
                     1,
                     1,
-                    format!(
-                        "argument '{}' has no summary (its answer slide in '{deck}' shows the answer's opening instead)",
-                        page.title()
-                    ),
+                    "summary-missing",
+                    &[("title", page.title()), ("deck", &deck)],
                 )
-                .with_hint("add `summary:` with the answer at a glance: a sentence or up to four short points")
             })
         })
         .collect()

@@ -684,34 +684,25 @@ impl Fields<'_> {
                 items.into_iter().map(scalar_text).collect()
             }
             Some(_) => {
-                self.error(
-                    "summary",
-                    "field 'summary' must be text or a list of texts".into(),
-                    Some("write `summary: \"…\"` or a list of up to four short points".into()),
-                );
+                let d = self.coded("summary", "summary-not-text", &[]);
+                self.errors.push(d);
                 return Vec::new();
             }
         };
         let points: Vec<String> = points.iter().map(|p| p.trim().to_string()).collect();
         if points.is_empty() || points.iter().any(String::is_empty) {
-            self.error(
-                "summary",
-                "field 'summary' is empty".into(),
-                Some("give the answer at a glance, or remove the field".into()),
-            );
+            let d = self.coded("summary", "summary-empty", &[]);
+            self.errors.push(d);
             return Vec::new();
         }
         if points.len() > SUMMARY_POINTS {
-            self.error(
+            let (count, most) = (points.len().to_string(), SUMMARY_POINTS.to_string());
+            let d = self.coded(
                 "summary",
-                format!(
-                    "field 'summary' has {} points (at most {SUMMARY_POINTS} fit on a slide)",
-                    points.len()
-                ),
-                Some(
-                    "merge or drop points; the answer below the front matter holds the rest".into(),
-                ),
+                "summary-too-long",
+                &[("count", &count), ("most", &most)],
             );
+            self.errors.push(d);
         }
         points
     }
