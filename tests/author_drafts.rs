@@ -101,7 +101,7 @@ fn placeholder_text_left_in_a_published_file_is_a_warning_with_its_line() {
     // In fenced code, TODO is an example, not a placeholder.
     project.write(
         &path,
-        "---\ntitle: T\nkind: argument\nobjection: O\nstakeholders: [IT]\n---\n```\nTODO: Beispiel\n```\nTODOS sind keine Platzhalter.\n",
+        "---\ntitle: T\nkind: argument\nobjection: O\nsummary: S\nstakeholders: [IT]\n---\n```\nTODO: Beispiel\n```\nTODOS sind keine Platzhalter.\n",
     );
     let clean = project.run(&["check"]);
     assert!(!clean.stderr().contains("warning:"), "{}", clean.stderr());

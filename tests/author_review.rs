@@ -21,11 +21,11 @@ fn project(language: &str, review_after: &str) -> Project {
         ),
         (
             "content/argumente/alt.md",
-            "---\ntitle: Alt\nkind: argument\nobjection: O\nstakeholders: [IT]\nreviewed: 2025-03-03\n---\nText.\n",
+            "---\ntitle: Alt\nkind: argument\nobjection: O\nstakeholders: [IT]\nreviewed: 2025-03-03\nsummary: S\n---\nText.\n",
         ),
         (
             "content/argumente/aelter.md",
-            "---\ntitle: Älter\nkind: argument\nobjection: O\nstakeholders: [IT]\nreviewed: 2024-06-30\n---\nText.\n",
+            "---\ntitle: Älter\nkind: argument\nobjection: O\nstakeholders: [IT]\nreviewed: 2024-06-30\nsummary: S\n---\nText.\n",
         ),
         (
             "content/praxis/messe.md",
