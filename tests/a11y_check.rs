@@ -27,7 +27,7 @@ fn project() -> Project {
 #[test]
 fn check_warns_about_each_accessibility_rule_at_its_place() {
     let project = project();
-    let run = project.run(&["check"]);
+    let run = project.run_en(&["check"]);
     let stderr = run.stderr();
     assert_eq!(run.code(), 0, "{stderr}");
     for expected in [
@@ -53,7 +53,7 @@ fn check_warns_about_each_accessibility_rule_at_its_place() {
 #[test]
 fn check_strict_turns_the_findings_into_errors() {
     let project = project();
-    let run = project.run(&["check", "--strict"]);
+    let run = project.run_en(&["check", "--strict"]);
     let stderr = run.stderr();
     assert_eq!(run.code(), 1, "{stderr}");
     assert!(
