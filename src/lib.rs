@@ -41,6 +41,7 @@ pub mod destination;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod recursion;
 pub mod render;
 pub mod review;
 pub mod scaffold;

@@ -12,6 +12,27 @@ use buyin::review::Date;
 use buyin::{BuildOptions, scaffold};
 use clap::{Parser, Subcommand, ValueEnum};
 
+// The terminal writers. A reader that goes away early (`buyin build 2>&1 | head -1`)
+// closes the pipe; that is no reason to panic, so write errors are dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+macro_rules! say_partial {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 // Rendering thousands of pages on every core allocates many short-lived strings;
 // mimalloc's per-thread heaps cut the allocator's share of a large build by about half.
 // Its version 2 (Cargo feature `v2`) hands freed memory back to the system within
@@ -127,36 +148,36 @@ impl Reporter {
 
     /// A usage problem, before or outside any project.
     fn usage_error(&self, message: &str, hint: Option<&str>) -> ExitCode {
-        eprintln!("error: {message}");
+        say!("error: {message}");
         if let Some(hint) = hint {
-            eprintln!("  hint: {hint}");
+            say!("  hint: {hint}");
         }
         ExitCode::from(2)
     }
 
     fn info(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", message.as_ref());
+            say!("{}", message.as_ref());
         }
     }
 
     fn detail(&self, message: impl AsRef<str>) {
         if self.verbose {
-            eprintln!("{}", message.as_ref());
+            say!("{}", message.as_ref());
         }
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
             if d.severity == Severity::Error || !self.quiet {
-                eprintln!("{}", d.render(&self.catalog));
+                say!("{}", d.render(&self.catalog));
             }
         }
     }
 
     fn failure(&self, diags: &Diagnostics) -> ExitCode {
         self.diagnostics(&diags.sorted());
-        eprintln!("{}", self.count("errors", diags.error_count()));
+        say!("{}", self.count("errors", diags.error_count()));
         ExitCode::from(1)
     }
 }
@@ -168,11 +189,11 @@ impl buyin::serve::Report for Reporter {
     }
 
     fn notice(&self, message: &str) {
-        eprintln!("{message}");
+        say!("{message}");
     }
 
     fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        say!("warning: {message}");
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
@@ -276,12 +297,12 @@ fn main() -> ExitCode {
             if let Err(e) = ctrlc::set_handler(move || {
                 let _ = stop.send(());
             }) {
-                eprintln!("warning: Ctrl-C will not stop cleanly ({e})");
+                say!("warning: Ctrl-C will not stop cleanly ({e})");
             }
             match buyin::serve::serve(&root, &options, std::sync::Arc::new(reporter), stopped) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say!("error: {e}");
                     ExitCode::from(if e.is_usage() { 2 } else { 1 })
                 }
             }
@@ -308,7 +329,7 @@ fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
     let started = Instant::now();
     let progress = std::io::stderr().is_terminal() && !reporter.quiet;
     if progress {
-        eprint!("{}\r", reporter.text("cli.building", &[]));
+        say_partial!("{}\r", reporter.text("cli.building", &[]));
     }
     match buyin::build(root, &options) {
         Ok((built, dir)) => {
@@ -382,7 +403,7 @@ fn check(
             "warnings": findings.len() - errors,
             "diagnostics": diagnostics,
         });
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
@@ -405,7 +426,7 @@ fn check(
         ));
         ExitCode::SUCCESS
     } else {
-        eprintln!("{}", reporter.count("errors", errors));
+        say!("{}", reporter.count("errors", errors));
         ExitCode::from(1)
     }
 }
@@ -422,7 +443,7 @@ fn new(root: &Path, new_content: &scaffold::NewContent, reporter: &Reporter) -> 
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(if scaffold::KINDS.contains(&kind) {
                 1
             } else {
@@ -449,7 +470,7 @@ fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }

@@ -11,6 +11,7 @@ use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, display_path, line_col};
+use crate::recursion;
 use crate::shortcode::{Rules, RulesError};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -142,15 +143,25 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
                 continue;
             }
         }
-        templates.push((name, text));
+        templates.push((name, text, shown));
     }
     let mut tera = Tera::default();
     // Tera's own escaping also writes `/` as `&#x2F;`, which HTML does not need and
     // which would bloat every relative link of every page.
     tera.set_escape_fn(escape_html);
     if !diags.has_errors() {
-        if let Err(e) = tera.add_raw_templates(templates) {
-            diags.push(template_diagnostic(Path::new("themes"), &e));
+        let texts = templates
+            .iter()
+            .map(|(name, text, _)| (name.as_str(), text.as_str()));
+        match tera.add_raw_templates(texts) {
+            Ok(()) => {
+                let sources = templates
+                    .iter()
+                    .map(|(name, text, shown)| (name.clone(), recursion::Source { shown, text }))
+                    .collect();
+                diags.extend(recursion::check(&tera, &sources));
+            }
+            Err(e) => diags.push(template_diagnostic(Path::new("themes"), &e)),
         }
     }
     let strings = load_strings(&files, &config.language, &mut diags);

@@ -366,3 +366,30 @@ fn init_refuses_a_folder_with_a_book_toml() {
     assert_ne!(run.code(), 0);
     assert!(before == common::tree(project.path()), "init changed files");
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_does_not_make_buyin_fail() {
+    // `buyin build 2>&1 | head -0` and `buyin check --format json | head -1`: the
+    // pipe closes before buyin writes; a failed write is no reason to panic.
+    let project = good();
+    for (args, closed_stdout) in [
+        (&["build", "--verbose"][..], false),
+        (&["check", "--format", "json"][..], true),
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("buyin"))
+            .current_dir(project.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run buyin");
+        // The other pipe stays open (and unread: buyin writes little to it).
+        if closed_stdout {
+            drop(child.stdout.take());
+        } else {
+            drop(child.stderr.take());
+        }
+        let status = child.wait().expect("wait for buyin");
+        assert_eq!(status.code(), Some(0), "buyin {args:?} with a closed pipe");
+    }
+}

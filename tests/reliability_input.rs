@@ -1,5 +1,6 @@
 //! Reliability against hostile input: nesting deeper than any real page is an error with
-//! a location, never a stack overflow, in `build` and in `serve`.
+//! a location, never a stack overflow, in `build` and in `serve`; so is a theme template
+//! that includes itself or a macro that calls itself without end.
 
 mod common;
 
@@ -217,4 +218,46 @@ fn content_folders_nested_deeper_than_the_navigation_allows_are_an_error() {
         "{stderr}"
     );
     assert!(before == common::tree(&project.site()), "site/ changed");
+}
+
+/// Builds once, then adds the theme template `file` and asserts exit 1 with the
+/// `expected` error line, and the previous site untouched.
+fn assert_endless_theme(file: &str, text: &str, expected: &str) {
+    let project = Project::new(&[("book.toml", BOOK), ("content/index.md", START)]);
+    project.build();
+    let before = common::tree(&project.site());
+    project.write(&format!("themes/default/templates/{file}"), text);
+    let run = project.run(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("overflow"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().any(|l| l.starts_with(expected)),
+        "no {expected} in:\n{stderr}"
+    );
+    assert!(stderr.contains("hint: put the include or macro call inside an {% if %}"));
+    assert!(before == common::tree(&project.site()), "site/ changed");
+}
+
+#[test]
+fn a_theme_template_that_includes_itself_is_an_error_not_a_crash() {
+    assert_endless_theme(
+        "part.html",
+        "<p>Teil</p>\n{% include \"part.html\" %}\n",
+        "error: themes/default/templates/part.html:2:13: endless template recursion \
+         (part.html → part.html)",
+    );
+}
+
+#[test]
+fn a_theme_macro_that_calls_itself_without_end_is_an_error_not_a_crash() {
+    assert_endless_theme(
+        "loop.html",
+        "{% macro again() %}\n{{ self::again() }}\n{% endmacro again %}\n",
+        "error: themes/default/templates/loop.html:2:4: endless template recursion \
+         (loop.html::again → loop.html::again)",
+    );
 }
