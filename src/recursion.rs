@@ -81,13 +81,13 @@ fn diagnostic(cycle: &[(Callee, &Call)], sources: &BTreeMap<String, Source>) -> 
         }
         None => (Path::new("themes").join(first.file()), 0, 0),
     };
-    Diagnostic::error(
+    Diagnostic::coded_error(
         shown,
         line,
         col,
-        format!("endless template recursion ({})", path.join(" → ")),
+        "endless-template-recursion",
+        &[("path", &path.join(" → "))],
     )
-    .with_hint("put the include or macro call inside an {% if %} that ends the recursion")
 }
 
 /// Line and column (1-based) of the first place `needle` is spelled, or 0:0.

@@ -238,7 +238,7 @@ fn assert_endless_theme(file: &str, text: &str, expected: &str) {
         stderr.lines().any(|l| l.starts_with(expected)),
         "no {expected} in:\n{stderr}"
     );
-    assert!(stderr.contains("hint: put the include or macro call inside an {% if %}"));
+    assert!(stderr.contains("hint: setzen Sie das include oder den Makroaufruf in ein {% if %}"));
     assert!(before == common::tree(&project.site()), "site/ changed");
 }
 
@@ -247,7 +247,7 @@ fn a_theme_template_that_includes_itself_is_an_error_not_a_crash() {
     assert_endless_theme(
         "part.html",
         "<p>Teil</p>\n{% include \"part.html\" %}\n",
-        "error: themes/default/templates/part.html:2:13: endless template recursion \
+        "error: themes/default/templates/part.html:2:13: Vorlage ruft sich endlos selbst auf \
          (part.html → part.html)",
     );
 }
@@ -257,7 +257,7 @@ fn a_theme_macro_that_calls_itself_without_end_is_an_error_not_a_crash() {
     assert_endless_theme(
         "loop.html",
         "{% macro again() %}\n{{ self::again() }}\n{% endmacro again %}\n",
-        "error: themes/default/templates/loop.html:2:4: endless template recursion \
+        "error: themes/default/templates/loop.html:2:4: Vorlage ruft sich endlos selbst auf \
          (loop.html::again → loop.html::again)",
     );
 }
