@@ -449,7 +449,7 @@ mod tests {
         fn page_url(&self, _: &str) -> Option<&str> {
             None
         }
-        fn shortcode(&self, call: &Call, _: Option<&str>, _: &str) -> Result<String, String> {
+        fn shortcode(&self, call: &Call, _: Option<&str>, _: &str) -> Result<String, Diagnostic> {
             Ok(format!("<div class=\"card\">{}</div>", call.name))
         }
     }

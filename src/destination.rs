@@ -67,12 +67,13 @@ pub fn guard(root: &Path, config: &Config, dest: Option<&Path>) -> Result<PathBu
         Some(dest) => (dest, Origin::Flag),
         None => (config.build_dir.as_path(), Origin::Config),
     };
-    let refuse = |reason: String| {
+    // `reason` names the catalogue's `[refusal]` text; `args` are the values it fills in.
+    let refuse = |reason: &str, args: &[(&str, &str)]| {
         let mut diags = Diagnostics::default();
-        diags.push(refusal(config, setting, origin, reason));
+        diags.push(refusal(config, setting, origin, reason, args));
         diags
     };
-    let unresolvable = |e: io::Error| refuse(format!("it cannot be resolved ({e})"));
+    let unresolvable = |e: io::Error| refuse("unresolvable", &[("error", &e.to_string())]);
     let named = root.join(setting);
     let dir = resolve(&named).map_err(unresolvable)?;
     let root_abs = resolve(root).map_err(unresolvable)?;
@@ -82,43 +83,44 @@ pub fn guard(root: &Path, config: &Config, dest: Option<&Path>) -> Result<PathBu
         let link = resolve(parent).map_err(unresolvable)?.join(name);
         if link.is_symlink() {
             let target = std::fs::read_link(&link).unwrap_or_default();
-            return Err(refuse(format!(
-                "it is a symbolic link (to '{}'), which buyin will not follow",
-                target.display()
-            )));
+            return Err(refuse(
+                "symlink",
+                &[("target", &target.display().to_string())],
+            ));
         }
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(refuse("it is a file, not a folder".into()));
+        return Err(refuse("file", &[]));
     }
     if root_abs.starts_with(&dir) {
-        let what = if root_abs == dir {
-            "it is the project folder"
+        let reason = if root_abs == dir {
+            "project"
         } else {
-            "it holds the project folder"
+            "holds-project"
         };
-        return Err(refuse(what.into()));
+        return Err(refuse(reason, &[]));
     }
     let sources = [
-        (config.src.as_path(), "the content folder"),
-        (Path::new("static"), "the static folder"),
-        (Path::new("themes"), "the themes folder"),
-        (Path::new(CONFIG_FILE), "book.toml"),
+        (config.src.as_path(), "content"),
+        (Path::new("static"), "static"),
+        (Path::new("themes"), "themes"),
+        (Path::new(CONFIG_FILE), "config"),
     ];
     for (source, what) in sources {
         let source_abs = resolve(&root.join(source)).map_err(unresolvable)?;
-        if source_abs == dir {
-            return Err(refuse(format!("it is {what} '{}'", source.display())));
-        }
-        if source_abs.starts_with(&dir) {
-            return Err(refuse(format!("it holds {what} '{}'", source.display())));
-        }
-        if dir.starts_with(&source_abs) {
-            return Err(refuse(format!(
-                "it lies inside {what} '{}'",
-                source.display()
-            )));
-        }
+        let relation = if source_abs == dir {
+            "is-source"
+        } else if source_abs.starts_with(&dir) {
+            "holds-source"
+        } else if dir.starts_with(&source_abs) {
+            "inside-source"
+        } else {
+            continue;
+        };
+        return Err(refuse(
+            relation,
+            &[("source", &source.display().to_string()), ("what", what)],
+        ));
     }
     Ok(match dir.strip_prefix(&root_abs) {
         Ok(inside) => root.join(inside),
@@ -126,30 +128,35 @@ pub fn guard(root: &Path, config: &Config, dest: Option<&Path>) -> Result<PathBu
     })
 }
 
-/// The error for a refused build folder, located at its setting.
-fn refusal(config: &Config, setting: &Path, origin: Origin, reason: String) -> Diagnostic {
-    let hint = "buyin replaces its build folder as a whole; choose a folder of its own \
-                inside the project, such as \"site\"";
-    match origin {
-        Origin::Flag => Diagnostic::general(format!(
-            "refusing build folder '{}' given to --dest ({reason})",
-            setting.display()
-        ))
-        .with_hint(hint),
+/// The error for a refused build folder, located at its setting; `reason` names the
+/// catalogue's `[refusal]` text, filled with `args` (`what` names a `[source]` text).
+fn refusal(
+    config: &Config,
+    setting: &Path,
+    origin: Origin,
+    reason: &str,
+    args: &[(&str, &str)],
+) -> Diagnostic {
+    let dir = setting.display().to_string();
+    let d = match origin {
+        Origin::Flag => Diagnostic::coded("build-dir-refused-dest", &[("dir", &dir)]),
         Origin::Config => {
             let (line, col) = config.at.build_dir;
-            Diagnostic::error(
+            Diagnostic::coded_error(
                 CONFIG_FILE,
                 line,
                 col,
-                format!(
-                    "refusing build folder '{}' set by build-dir ({reason})",
-                    setting.display()
-                ),
+                "build-dir-refused",
+                &[("dir", &dir)],
             )
-            .with_hint(format!("set `build-dir` under [build]: {hint}"))
         }
-    }
+    };
+    let mut d = args.iter().fold(d, |d, (name, value)| match *name {
+        "what" => d.with_part("what", &format!("source.{value}")),
+        _ => d.with_arg(name, value),
+    });
+    d = d.with_part("reason", &format!("refusal.{reason}"));
+    d
 }
 
 #[cfg(test)]

@@ -75,6 +75,10 @@ pub struct Entry {
     /// Catalogue key of the hint, to show it in another language.
     #[serde(skip)]
     pub hint_key: Option<String>,
+    /// Named values that are catalogue texts themselves (`reason` = `reason.symlink`),
+    /// filled in the diagnostic's language before the message, in this order.
+    #[serde(skip)]
+    pub parts: Vec<(String, String)>,
 }
 
 impl Diagnostic {
@@ -137,6 +141,37 @@ impl Diagnostic {
         }
     }
 
+    /// An error with the catalogue's `[diag.CODE]` text that is not yet placed in a file;
+    /// whoever knows the place sets it with [`Diagnostic::at`].
+    pub fn coded(code: &'static str, args: &Args) -> Self {
+        Diagnostic::coded_error("", 0, 0, code, args)
+    }
+
+    /// The same diagnostic at `path:line:col`.
+    pub fn at(mut self, path: impl AsRef<Path>, line: usize, col: usize) -> Self {
+        self.path = display_path(path.as_ref());
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    /// Adds the named value `name` (for a text that names more than its finder knew,
+    /// such as the shortcode around a bad argument).
+    pub fn with_arg(mut self, name: &str, value: &str) -> Self {
+        self.entry.args.insert(name.to_string(), value.to_string());
+        self.localized(&Catalog::english())
+    }
+
+    /// Adds the named value `name` whose text is the catalogue's entry `key` (filled with
+    /// the diagnostic's values), so that it too shows in the reader's language.
+    /// In `check --format json` the value's `args` entry is that key, the same in every
+    /// language.
+    pub fn with_part(mut self, name: &str, key: &str) -> Self {
+        self.entry.args.insert(name.to_string(), key.to_string());
+        self.entry.parts.push((name.to_string(), key.to_string()));
+        self.localized(&Catalog::english())
+    }
+
     /// Adds the hint `[hint.NAME]` of the catalogue, filled with the diagnostic's values
     /// and `args`.
     pub fn with_hint_code(mut self, name: &str, args: &Args) -> Self {
@@ -150,9 +185,18 @@ impl Diagnostic {
     /// The same diagnostic with its message and hint in the language of `catalog`.
     pub fn localized(&self, catalog: &Catalog) -> Diagnostic {
         let mut d = self.clone();
-        let args: Vec<(&str, &str)> = self
-            .entry
-            .args
+        let mut values = self.entry.args.clone();
+        for (name, key) in &self.entry.parts {
+            let filled = {
+                let args: Vec<(&str, &str)> = values
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                catalog.text(key, &args)
+            };
+            values.insert(name.clone(), filled);
+        }
+        let args: Vec<(&str, &str)> = values
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();

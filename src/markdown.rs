@@ -187,8 +187,14 @@ pub fn escape(text: &str) -> String {
 pub trait Env: Sync {
     /// URL of the page built from content file `rel` (relative to the content folder).
     fn page_url(&self, rel: &str) -> Option<&str>;
-    /// Renders a shortcode call; `body` is the rendered HTML of a block call's body.
-    fn shortcode(&self, call: &Call, body: Option<&str>, page_url: &str) -> Result<String, String>;
+    /// Renders a shortcode call; `body` is the rendered HTML of a block call's body. A
+    /// problem's diagnostic is placed in the file by the caller.
+    fn shortcode(
+        &self,
+        call: &Call,
+        body: Option<&str>,
+        page_url: &str,
+    ) -> Result<String, Diagnostic>;
 }
 
 /// A heading of a page, for its table of contents and anchor checks.
@@ -324,15 +330,7 @@ impl State {
             self.too_deep = true;
             self.rendered.problems.push((
                 offset,
-                Diagnostic::error(
-                    "",
-                    0,
-                    0,
-                    format!(
-                        "nesting deeper than {MAX_NESTING} (shortcodes, lists or quotes inside \
-                         each other; flatten the structure)"
-                    ),
-                ),
+                Diagnostic::coded("nesting-too-deep", &[("most", &MAX_NESTING.to_string())]),
             ));
         }
     }
@@ -363,10 +361,10 @@ fn render_part(
     let base = range.start;
     let (calls, errors) = shortcode::scan(source, options());
     for error in errors {
-        state.rendered.problems.push((
-            base + error.offset,
-            Diagnostic::error("", 0, 0, error.message),
-        ));
+        state
+            .rendered
+            .problems
+            .push((base + error.offset, error.problem));
     }
     // Same-length text: the placeholder, then the call's newlines kept and all else blank.
     let mut text = String::with_capacity(source.len());
@@ -403,11 +401,11 @@ fn render_part(
             });
             match env.shortcode(call, body.as_deref(), input.url) {
                 Ok(html) => html,
-                Err(message) => {
+                Err(problem) => {
                     state
                         .rendered
                         .problems
-                        .push((base + call.span.start, Diagnostic::error("", 0, 0, message)));
+                        .push((base + call.span.start, problem));
                     String::new()
                 }
             }
@@ -996,14 +994,22 @@ mod tests {
                 _ => None,
             }
         }
-        fn shortcode(&self, call: &Call, body: Option<&str>, _: &str) -> Result<String, String> {
+        fn shortcode(
+            &self,
+            call: &Call,
+            body: Option<&str>,
+            _: &str,
+        ) -> Result<String, Diagnostic> {
             match call.name.as_str() {
                 "callout" => Ok(format!(
                     "<aside class=\"callout\">{}</aside>",
                     body.unwrap_or("")
                 )),
                 "video" => Ok("<div class=\"video\"></div>".into()),
-                other => Err(format!("unknown shortcode '{other}'")),
+                other => Err(Diagnostic::coded(
+                    "shortcode-unknown",
+                    &[("name", other), ("known", "callout, video")],
+                )),
             }
         }
     }
@@ -1072,7 +1078,10 @@ mod tests {
             .iter()
             .map(|(offset, d)| (*offset, d.message.as_str()))
             .collect();
-        assert_eq!(problems, [(6, "unknown shortcode 'nope'")]);
+        assert_eq!(
+            problems,
+            [(6, "unknown shortcode 'nope' (known: callout, video)")]
+        );
     }
 
     #[test]

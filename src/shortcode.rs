@@ -17,6 +17,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Diagnostic;
+
 /// A shortcode argument value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -49,11 +51,11 @@ pub struct Call {
     pub body: Option<Range<usize>>,
 }
 
-/// A syntax problem at a byte offset.
+/// A syntax problem at a byte offset (its diagnostic not yet placed in a file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScanError {
     pub offset: usize,
-    pub message: String,
+    pub problem: Diagnostic,
 }
 
 /// Finds the top-level shortcode calls in `text`, outside code spans and code blocks
@@ -80,10 +82,10 @@ pub fn scan(text: &str, options: Options) -> (Vec<Call>, Vec<ScanError>) {
         };
         let args = match parse_args(args_src) {
             Ok(args) => args,
-            Err(message) => {
+            Err(problem) => {
                 errors.push(ScanError {
                     offset: start,
-                    message: format!("shortcode '{name}': {message}"),
+                    problem: problem.with_arg("name", &name),
                 });
                 pos = after;
                 continue;
@@ -112,9 +114,7 @@ pub fn scan(text: &str, options: Options) -> (Vec<Call>, Vec<ScanError>) {
             None => {
                 errors.push(ScanError {
                     offset: start,
-                    message: format!(
-                        "shortcode '{name}' is never closed (add `{{% end %}}` after its body)"
-                    ),
+                    problem: Diagnostic::coded("shortcode-never-closed", &[("name", &name)]),
                 });
                 pos = after;
             }
@@ -243,8 +243,9 @@ fn find_end(text: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<
     None
 }
 
-/// Parses `key="value", n=3, list=["a", "b"]`.
-pub fn parse_args(src: &str) -> Result<BTreeMap<String, Arg>, String> {
+/// Parses `key="value", n=3, list=["a", "b"]`; a problem's diagnostic still lacks the
+/// shortcode's `name`.
+pub fn parse_args(src: &str) -> Result<BTreeMap<String, Arg>, Diagnostic> {
     let mut args = BTreeMap::new();
     let mut chars = Cursor { src, pos: 0 };
     loop {
@@ -252,25 +253,29 @@ pub fn parse_args(src: &str) -> Result<BTreeMap<String, Arg>, String> {
         if chars.done() {
             return Ok(args);
         }
-        let key = chars
-            .ident()
-            .ok_or_else(|| format!("expected an argument name at '{}'", chars.rest_preview()))?;
+        let key = chars.ident().ok_or_else(|| {
+            Diagnostic::coded("shortcode-argument-name", &[("at", &chars.rest_preview())])
+        })?;
         chars.skip_ws();
         if !chars.eat('=') {
-            return Err(format!("expected '=' after argument '{key}'"));
+            return Err(Diagnostic::coded(
+                "shortcode-argument-equals",
+                &[("key", &key)],
+            ));
         }
         chars.skip_ws();
-        let value = chars
-            .value()
-            .map_err(|e| format!("argument '{key}': {e}"))?;
+        let value = chars.value().map_err(|e| e.with_arg("key", &key))?;
         if args.insert(key.clone(), value).is_some() {
-            return Err(format!("argument '{key}' is given twice"));
+            return Err(Diagnostic::coded(
+                "shortcode-argument-twice",
+                &[("key", &key)],
+            ));
         }
         chars.skip_ws();
         if !chars.eat(',') && !chars.done() {
-            return Err(format!(
-                "expected ',' between arguments at '{}'",
-                chars.rest_preview()
+            return Err(Diagnostic::coded(
+                "shortcode-argument-comma",
+                &[("at", &chars.rest_preview())],
             ));
         }
     }
@@ -313,7 +318,8 @@ impl<'a> Cursor<'a> {
             rest[..len].to_string()
         })
     }
-    fn value(&mut self) -> Result<Arg, String> {
+    /// The value at the cursor; a problem's diagnostic lacks `name` and `key`.
+    fn value(&mut self) -> Result<Arg, Diagnostic> {
         let rest = self.rest();
         if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
             let mut out = String::new();
@@ -335,7 +341,7 @@ impl<'a> Cursor<'a> {
                     out.push(c);
                 }
             }
-            return Err("text is never closed".to_string());
+            return Err(Diagnostic::coded("shortcode-text-never-closed", &[]));
         }
         if self.eat('[') {
             let mut items = Vec::new();
@@ -351,7 +357,7 @@ impl<'a> Cursor<'a> {
                     return if self.eat(']') {
                         Ok(Arg::List(items))
                     } else {
-                        Err("expected ',' or ']' in a list".into())
+                        Err(Diagnostic::coded("shortcode-list-comma", &[]))
                     };
                 }
             }
@@ -369,7 +375,10 @@ impl<'a> Cursor<'a> {
                 } else if let Ok(f) = word.parse::<f64>() {
                     Arg::Float(f)
                 } else {
-                    return Err(format!("'{word}' is not a value (put text in quotes)"));
+                    return Err(Diagnostic::coded(
+                        "shortcode-not-a-value",
+                        &[("word", word)],
+                    ));
                 }
             }
         };
@@ -427,7 +436,7 @@ mod tests {
     #[test]
     fn unclosed_block_is_an_error_and_nesting_works() {
         let (_, errors) = scan("{% callout(kind=\"tip\") %}\nText\n", Options::empty());
-        assert!(errors[0].message.contains("never closed"));
+        assert!(errors[0].problem.message.contains("never closed"));
         let text = "{% callout() %}a {% callout() %}b{% end %} c{% end %}";
         let (calls, errors) = scan(text, Options::empty());
         assert!(errors.is_empty());

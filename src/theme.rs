@@ -91,28 +91,24 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
                         },
                     );
                 }
-                Err(e) => diags.push(Diagnostic::error(
+                Err(e) => diags.push(Diagnostic::coded_error(
                     path.strip_prefix(root).unwrap_or(&path),
                     0,
                     0,
-                    format!("cannot read theme file ({e})"),
+                    "cannot-read-theme-file",
+                    &[("error", &e.to_string())],
                 )),
             }
         }
     } else if config.theme != "default" {
         let (line, col) = config.at.theme;
-        diags.push(
-            Diagnostic::error(
-                CONFIG_FILE,
-                line,
-                col,
-                format!(
-                    "theme '{}' not found (no folder themes/{})",
-                    config.theme, config.theme
-                ),
-            )
-            .with_hint("create the folder or use theme = \"default\""),
-        );
+        diags.push(Diagnostic::coded_error(
+            CONFIG_FILE,
+            line,
+            col,
+            "theme-not-found",
+            &[("theme", &config.theme)],
+        ));
         return Err(diags);
     }
 
@@ -127,11 +123,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         };
         let shown = shown_path(path, file);
         let Ok(text) = String::from_utf8(file.bytes.clone()) else {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::coded_error(
                 &shown,
                 0,
                 0,
-                "template is not valid UTF-8",
+                "template-not-utf8",
+                &[],
             ));
             continue;
         };
@@ -219,12 +216,9 @@ fn load_rules(
                 let shown = display_path(&shown_path(path, file));
                 diags.push(crate::config::toml_diagnostic(&shown, &text, &e));
             }
-            Err(RulesError::Rule { message, offset }) => {
+            Err(RulesError::Rule { problem, offset }) => {
                 let (line, col) = line_col(&text, offset);
-                diags.push(
-                    Diagnostic::error(shown_path(path, file), line, col, message)
-                        .with_hint("see the shortcode rules in docs/theme.md"),
-                );
+                diags.push(problem.at(shown_path(path, file), line, col));
             }
         }
     }
@@ -297,5 +291,5 @@ pub fn template_diagnostic(path: &Path, error: &tera::Error) -> Diagnostic {
         .copied()
         .unwrap_or("template error")
         .to_string();
-    Diagnostic::error(path, line, col, format!("template error ({message})"))
+    Diagnostic::coded_error(path, line, col, "template-error", &[("error", &message)])
 }

@@ -50,9 +50,12 @@ impl Nested {
         (tree(self.outer.path()), folders)
     }
 
+    /// Builds with messages in English, whatever the project's language (the German
+    /// refusals are tested with the other messages of the catalogue).
     fn build(&self, args: &[&str]) -> std::process::Output {
         assert_cmd::Command::cargo_bin("buyin")
             .expect("buyin binary")
+            .env("BUYIN_LANG", "en")
             .current_dir(self.proj())
             .arg("build")
             .args(args)

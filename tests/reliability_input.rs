@@ -43,7 +43,7 @@ fn assert_too_deep(body: &str, line: usize) {
         .lines()
         .find(|l| l.starts_with(&expected))
         .unwrap_or_else(|| panic!("no {expected} in:\n{stderr}"));
-    assert!(error.contains(": nesting deeper than 64"), "{error}");
+    assert!(error.contains(": Verschachtelung tiefer als 64"), "{error}");
     assert!(before == common::tree(&project.site()), "site/ changed");
 }
 
@@ -92,7 +92,7 @@ fn serve_shows_the_nesting_error_in_the_overlay_and_keeps_running() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = served.get("/").text();
-        if text.contains("content/tief.md:67:") && text.contains("nesting deeper than 64") {
+        if text.contains("content/tief.md:67:") && text.contains("Verschachtelung tiefer als 64") {
             break;
         }
         assert!(
@@ -108,7 +108,7 @@ fn serve_shows_the_nesting_error_in_the_overlay_and_keeps_running() {
     loop {
         let reply = served.get("/tief/");
         if reply.status == 200 && reply.text().contains("Ganz innen.") {
-            assert!(!served.get("/").text().contains("nesting deeper"));
+            assert!(!served.get("/").text().contains("Verschachtelung tiefer"));
             break;
         }
         assert!(

@@ -249,7 +249,7 @@ fn edits_made_while_the_build_folder_is_refused_reach_it_once_allowed() {
     );
     events.expect("reload", &|| served.log());
     served.wait_for("/", "the overlay", |r| {
-        r.text().contains("refusing build folder")
+        r.text().contains("aus build-dir abgelehnt")
     });
     // ...while the author goes on writing...
     project.write(

@@ -4,6 +4,7 @@
 //! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test snapshot`).
 
 use buyin::deck::{self, Slide};
+use buyin::diag::Diagnostic;
 use buyin::markdown::{self, Env, Input, Rendered};
 use buyin::shortcode::Call;
 
@@ -19,7 +20,7 @@ impl Env for Site {
         }
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>, _: &str) -> Result<String, String> {
+    fn shortcode(&self, call: &Call, body: Option<&str>, _: &str) -> Result<String, Diagnostic> {
         let args: Vec<String> = call
             .args
             .iter()

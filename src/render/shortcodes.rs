@@ -8,6 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Renderer;
+use crate::diag::Diagnostic;
 use crate::markdown::Env;
 use crate::shortcode::{Call, Pages};
 use crate::source::Kind;
@@ -40,7 +41,12 @@ impl Env for SiteEnv<'_> {
         site.by_rel.get(rel).map(|&i| site.pages[i].url.as_str())
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>, page_url: &str) -> Result<String, String> {
+    fn shortcode(
+        &self,
+        call: &Call,
+        body: Option<&str>,
+        page_url: &str,
+    ) -> Result<String, Diagnostic> {
         let r = self.renderer;
         let name = call.name.as_str();
         if !r.theme.has_shortcode(name) {
@@ -50,9 +56,9 @@ impl Env for SiteEnv<'_> {
                 .keys()
                 .filter_map(|k| k.strip_prefix("shortcodes/")?.strip_suffix(".html"))
                 .collect();
-            return Err(format!(
-                "unknown shortcode '{name}' (known: {})",
-                known.join(", ")
+            return Err(Diagnostic::coded(
+                "shortcode-unknown",
+                &[("name", name), ("known", &known.join(", "))],
             ));
         }
         // A shortcode without declared rules gets its arguments as written, unchecked.
@@ -79,7 +85,8 @@ impl Env for SiteEnv<'_> {
             .map(|()| String::from_utf8_lossy(&bytes).into_owned())
             .map_err(|e| {
                 let d = template_diagnostic(Path::new(&template), &e);
-                format!("shortcode '{name}': {}", d.message)
+                let error = d.entry.args.get("error").cloned().unwrap_or(d.message);
+                Diagnostic::coded("shortcode-template", &[("name", name), ("error", &error)])
             })
     }
 }

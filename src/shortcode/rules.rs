@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use toml::Spanned;
 
 use super::{Arg, Call};
+use crate::diag::Diagnostic;
 use crate::source::Kind;
 
 /// The declared arguments of one shortcode, in the order they are checked.
@@ -31,8 +32,9 @@ struct RawRules {
 pub enum RulesError {
     /// Not valid TOML, or keys and values the format does not know.
     Toml(toml::de::Error),
-    /// A rule that cannot work, with the byte offset of its table.
-    Rule { message: String, offset: usize },
+    /// A rule that cannot work, with the byte offset of its table (its diagnostic not
+    /// yet placed in the file).
+    Rule { problem: Diagnostic, offset: usize },
 }
 
 /// One declared argument.
@@ -105,12 +107,8 @@ impl Rules {
         for (name, spanned) in &raw.args {
             let rule = spanned.get_ref();
             let problem = match rule.ty {
-                ArgType::Page if rule.kind.is_none() => {
-                    Some(format!("argument '{name}' of type page needs kind = \"…\""))
-                }
-                ArgType::Page if pages > 0 => Some(format!(
-                    "argument '{name}': only one argument may have type = \"page\" (its values are `item`)"
-                )),
+                ArgType::Page if rule.kind.is_none() => Some("rules-page-kind"),
+                ArgType::Page if pages > 0 => Some("rules-one-page"),
                 ArgType::Choice
                     if rule
                         .of
@@ -118,15 +116,13 @@ impl Rules {
                         .and_then(|of| rules.args.get(of))
                         .is_none_or(|r| r.ty != ArgType::List) =>
                 {
-                    Some(format!(
-                        "argument '{name}' of type choice needs of = \"…\" naming a list argument"
-                    ))
+                    Some("rules-choice-of")
                 }
                 _ => None,
             };
-            if let Some(message) = problem {
+            if let Some(code) = problem {
                 return Err(RulesError::Rule {
-                    message,
+                    problem: Diagnostic::coded(code, &[("name", name)]),
                     offset: spanned.span().start,
                 });
             }
@@ -137,8 +133,9 @@ impl Rules {
 
     /// Checks a call against the rules: the values the template gets on top of the
     /// call's own arguments (defaults filled in, absent arguments as null, a page's
-    /// `item`), or the message of the first problem (an undeclared argument first).
-    pub fn check(&self, call: &Call, pages: &dyn Pages) -> Result<Map<String, Value>, String> {
+    /// `item`), or the first problem (an undeclared argument first), not yet placed in a
+    /// file.
+    pub fn check(&self, call: &Call, pages: &dyn Pages) -> Result<Map<String, Value>, Diagnostic> {
         let name = call.name.as_str();
         // A misspelt argument first: it explains a "missing" one.
         if let Some(unknown) = call
@@ -146,12 +143,14 @@ impl Rules {
             .keys()
             .find(|k| !self.args.contains_key(k.as_str()))
         {
-            let hint = crate::diag::nearest(unknown, self.args.keys().map(String::as_str))
-                .map(|n| format!(" (did you mean '{n}'?)"))
-                .unwrap_or_default();
-            return Err(format!(
-                "shortcode '{name}' has no argument '{unknown}'{hint}"
-            ));
+            let args = [("name", name), ("key", unknown.as_str())];
+            return Err(
+                match crate::diag::nearest(unknown, self.args.keys().map(String::as_str)) {
+                    Some(near) => Diagnostic::coded("shortcode-unknown-argument-near", &args)
+                        .with_arg("near", near),
+                    None => Diagnostic::coded("shortcode-unknown-argument", &args),
+                },
+            );
         }
         let mut values = Map::new();
         for (key, rule) in &self.args {
@@ -178,15 +177,18 @@ fn check_arg(
     arg: &Arg,
     values: &Map<String, Value>,
     pages: &dyn Pages,
-) -> Result<Vec<(String, Value)>, String> {
-    let wrong = |what: &str| format!("argument '{key}' of shortcode '{name}' must be {what}");
+) -> Result<Vec<(String, Value)>, Diagnostic> {
+    let args = [("name", name), ("key", key)];
+    let wrong = |what: &str| {
+        Diagnostic::coded("shortcode-argument-type", &args)
+            .with_part("what", &format!("type.{what}"))
+    };
     let value = match (rule.ty, arg) {
         (ArgType::Text | ArgType::Id | ArgType::Page, Arg::Text(text)) => {
             if !rule.one_of.is_empty() && !rule.one_of.contains(text) {
-                return Err(format!(
-                    "{name} {key} '{text}' is not one of {}",
-                    rule.one_of.join(", ")
-                ));
+                return Err(Diagnostic::coded("shortcode-not-one-of", &args)
+                    .with_arg("value", text)
+                    .with_arg("values", &rule.one_of.join(", ")));
             }
             if rule.ty == ArgType::Id
                 && (text.is_empty()
@@ -194,9 +196,7 @@ fn check_arg(
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             {
-                return Err(format!(
-                    "{name} {key} '{text}' may only hold letters, digits, '-' and '_'"
-                ));
+                return Err(Diagnostic::coded("shortcode-bad-id", &args).with_arg("value", text));
             }
             if rule.ty == ArgType::Page {
                 let item = page(name, text, rule, pages)?;
@@ -205,26 +205,27 @@ fn check_arg(
             json!(text)
         }
         (ArgType::Text | ArgType::Id | ArgType::Page, _) => {
-            return Err(wrong("text in quotes"));
+            return Err(wrong("text"));
         }
         (ArgType::Int, Arg::Int(n)) => json!(n),
-        (ArgType::Int, _) => return Err(wrong("a whole number")),
+        (ArgType::Int, _) => return Err(wrong("int")),
         (ArgType::Float, Arg::Int(n)) => json!(n),
         (ArgType::Float, Arg::Float(n)) => json!(n),
-        (ArgType::Float, _) => return Err(wrong("a number")),
+        (ArgType::Float, _) => return Err(wrong("float")),
         (ArgType::Bool, Arg::Bool(b)) => json!(b),
-        (ArgType::Bool, _) => return Err(wrong("true or false")),
+        (ArgType::Bool, _) => return Err(wrong("bool")),
         (ArgType::List, Arg::List(items)) => {
             let texts: Vec<&str> = items
                 .iter()
                 .map(|i| {
                     i.as_text()
-                        .ok_or_else(|| format!("{name} {key} must be text"))
+                        .ok_or_else(|| Diagnostic::coded("shortcode-list-item-text", &args))
                 })
                 .collect::<Result<_, _>>()?;
             let min = rule.min_items.unwrap_or(0);
             if texts.len() < min {
-                return Err(format!("a {name} needs at least {min} {key}"));
+                return Err(Diagnostic::coded("shortcode-too-few-items", &args)
+                    .with_arg("min", &min.to_string()));
             }
             json!(texts)
         }
@@ -239,17 +240,17 @@ fn check_arg(
 
 /// The item of a `page` argument, after checking that the path names content of the
 /// declared kind.
-fn page(name: &str, path: &str, rule: &ArgRule, pages: &dyn Pages) -> Result<Value, String> {
+fn page(name: &str, path: &str, rule: &ArgRule, pages: &dyn Pages) -> Result<Value, Diagnostic> {
     let clean = crate::url::content_path(path);
+    let args = [("name", name), ("path", path)];
     let kind = pages
         .page_kind(clean)
-        .ok_or_else(|| format!("shortcode '{name}': no content file '{path}'"))?;
+        .ok_or_else(|| Diagnostic::coded("shortcode-no-content-file", &args))?;
     let expected = rule.kind.as_deref().unwrap_or_default();
     if kind.name() != expected {
-        return Err(format!(
-            "shortcode '{name}': '{path}' is a {}, not a {expected}",
-            kind.name()
-        ));
+        return Err(Diagnostic::coded("shortcode-wrong-kind", &args)
+            .with_arg("kind", kind.name())
+            .with_arg("expected", expected));
     }
     Ok(pages.page_item(clean))
 }
@@ -263,22 +264,22 @@ fn choices(rule: &ArgRule, values: &Map<String, Value>) -> usize {
         .map_or(0, Vec::len)
 }
 
-/// The message for an argument that is missing (or, for a list or a choice, unusable),
+/// The problem of an argument that is missing (or, for a list or a choice, unusable),
 /// with an example of what to write.
-fn missing(name: &str, key: &str, rule: &ArgRule, values: &Map<String, Value>) -> String {
+fn missing(name: &str, key: &str, rule: &ArgRule, values: &Map<String, Value>) -> Diagnostic {
+    let args = [("name", name), ("key", key)];
+    let example = |example: &str| {
+        Diagnostic::coded("shortcode-needs", &args).with_arg("example", &format!("{key}={example}"))
+    };
     match rule.ty {
-        ArgType::Choice => format!(
-            "{name} {key} must be a number from 1 to {} (counting the {} from 1)",
-            choices(rule, values),
-            rule.of.as_deref().unwrap_or_default()
-        ),
-        ArgType::List => format!("shortcode '{name}' needs {key}=[\"…\", \"…\"]"),
-        ArgType::Page => {
-            format!("shortcode '{name}' needs {key}=\"…\" (relative to the content folder)")
-        }
-        ArgType::Int | ArgType::Float => format!("shortcode '{name}' needs {key}=1"),
-        ArgType::Bool => format!("shortcode '{name}' needs {key}=true"),
-        ArgType::Text | ArgType::Id => format!("shortcode '{name}' needs {key}=\"…\""),
+        ArgType::Choice => Diagnostic::coded("shortcode-choice-range", &args)
+            .with_arg("most", &choices(rule, values).to_string())
+            .with_arg("of", rule.of.as_deref().unwrap_or_default()),
+        ArgType::List => example("[\"…\", \"…\"]"),
+        ArgType::Page => Diagnostic::coded("shortcode-needs-page", &args),
+        ArgType::Int | ArgType::Float => example("1"),
+        ArgType::Bool => example("true"),
+        ArgType::Text | ArgType::Id => example("\"…\""),
     }
 }
 
@@ -297,6 +298,7 @@ mod tests {
         }
     }
 
+    /// The values of the call, or its problem's English message.
     fn check(rules: &str, name: &str, args: &str) -> Result<Map<String, Value>, String> {
         let call = Call {
             name: name.into(),
@@ -304,7 +306,10 @@ mod tests {
             span: 0..0,
             body: None,
         };
-        Rules::parse(rules).expect("rules").check(&call, &OnePage)
+        Rules::parse(rules)
+            .expect("rules")
+            .check(&call, &OnePage)
+            .map_err(|d| d.message)
     }
 
     const QUIZ: &str = r#"
