@@ -47,13 +47,9 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| dir.to_path_buf());
                 if e.loop_ancestor().is_some() {
-                    walked
-                        .skipped
-                        .push(skipped(&shown(&path), "it links back to a folder above it"));
+                    walked.skipped.push(skipped(&shown(&path), "loop", &[]));
                 } else if path.is_symlink() && !path.exists() {
-                    walked
-                        .skipped
-                        .push(skipped(&shown(&path), "its target does not exist"));
+                    walked.skipped.push(skipped(&shown(&path), "missing", &[]));
                 } else {
                     walked.unreadable.push((shown(&path), e.to_string()));
                 }
@@ -63,23 +59,26 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
         if entry.path_is_symlink() {
             let target = entry.path().canonicalize();
             let at = entry.path().parent().map(canonical).unwrap_or_default();
+            let outside = |target: &Path| {
+                vec![
+                    ("dir", shown(dir).display().to_string()),
+                    ("target", target.display().to_string()),
+                ]
+            };
             let why = match target {
-                Err(_) => Some("its target does not exist".to_string()),
-                Ok(target) if !target.starts_with(&inside) => Some(format!(
-                    "it points outside '{}', to '{}'",
-                    shown(dir).display(),
-                    target.display()
-                )),
-                Ok(target) if at.starts_with(&target) => {
-                    Some("it links back to a folder above it".to_string())
-                }
+                Err(_) => Some(("missing", Vec::new())),
+                Ok(target) if !target.starts_with(&inside) => Some(("outside", outside(&target))),
+                Ok(target) if at.starts_with(&target) => Some(("loop", Vec::new())),
                 Ok(target) if target.starts_with(&site) || site.starts_with(&target) => {
-                    Some("it points into the build folder".to_string())
+                    Some(("build", Vec::new()))
                 }
                 Ok(_) => None,
             };
-            if let Some(why) = why {
-                walked.skipped.push(skipped(&shown(entry.path()), &why));
+            if let Some((why, args)) = why {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                walked
+                    .skipped
+                    .push(skipped(&shown(entry.path()), why, &args));
                 if entry.file_type().is_dir() {
                     entries.skip_current_dir();
                 }
@@ -93,7 +92,13 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
     walked
 }
 
-fn skipped(path: &Path, why: &str) -> Diagnostic {
-    Diagnostic::warning(path, 0, 0, format!("skipped symbolic link ({why})"))
-        .with_hint("copy the files into the folder, or link to a folder inside it")
+/// The warning for a skipped link; `why` names the catalogue's `[link]` text, filled
+/// with `args`.
+fn skipped(path: &Path, why: &str, args: &[(&str, &str)]) -> Diagnostic {
+    args.iter()
+        .fold(
+            Diagnostic::coded_warning(path, 0, 0, "skipped-link", &[]),
+            |d, (name, value)| d.with_arg(name, value),
+        )
+        .with_part("why", &format!("link.{why}"))
 }

@@ -163,21 +163,36 @@ fn links_out_of_a_source_folder_are_skipped_with_a_warning_and_links_inside_are_
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The project is German, so are its warnings.
     for (link, why) in [
-        ("static/aussen", "points outside 'static'"),
-        ("static/geheim.txt", "points outside 'static'"),
-        ("static/privat.txt", "points outside 'static'"),
-        ("static/kaputt", "does not exist"),
-        ("static/schleife", "links back to a folder above it"),
-        ("static/alt", "points outside 'static'"),
-        ("content/extern", "points outside 'content'"),
+        ("static/aussen", "zeigt aus 'static' hinaus"),
+        ("static/geheim.txt", "zeigt aus 'static' hinaus"),
+        ("static/privat.txt", "zeigt aus 'static' hinaus"),
+        ("static/kaputt", "sein Ziel gibt es nicht"),
+        ("static/schleife", "verweist zurück auf einen Ordner über ihm"),
+        ("static/alt", "zeigt aus 'static' hinaus"),
+        ("content/extern", "zeigt aus 'content' hinaus"),
     ] {
         assert!(
             stderr.lines().any(|l| l
-                .starts_with(&format!("warning: {link}:1:1: skipped symbolic link"))
+                .starts_with(&format!("warning: {link}:1:1: symbolischer Link übersprungen"))
                 && l.contains(why)),
             "no warning for {link} ({why}):\n{stderr}"
         );
+    }
+    let english = assert_cmd::Command::cargo_bin("buyin")
+        .expect("buyin")
+        .current_dir(&proj)
+        .env("BUYIN_LANG", "en")
+        .arg("check")
+        .output()
+        .expect("run");
+    let english = String::from_utf8_lossy(&english.stderr);
+    for line in [
+        "warning: static/kaputt:1:1: skipped symbolic link (its target does not exist)",
+        "warning: static/schleife:1:1: skipped symbolic link (it links back to a folder above it)",
+    ] {
+        assert!(english.contains(line), "no {line:?} in:\n{english}");
     }
     let site = proj.join("site");
     assert!(!site.join("aussen").exists() && !site.join("geheim.txt").exists());

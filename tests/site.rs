@@ -319,16 +319,26 @@ fn check_lists_every_kind_of_external_resource() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let stderr = run.stderr();
     for expected in [
-        "external resource 'https://cdn.example.org/bild.png' (src)",
-        "external resource 'https://cdn.example.org/b2.png' (srcset)",
-        "external resource 'https://fonts.example.org/f.css' (@import)",
-        "external resource 'https://img.example.org/bg.png' (url())",
+        "externe Ressource 'https://cdn.example.org/bild.png' (src)",
+        "externe Ressource 'https://cdn.example.org/b2.png' (srcset)",
+        "externe Ressource 'https://fonts.example.org/f.css' (@import)",
+        "externe Ressource 'https://img.example.org/bg.png' (url())",
     ] {
         assert!(
             stderr.contains(expected),
             "missing {expected} in:\n{stderr}"
         );
     }
+    let english = project.run_en(&["check"]).stderr();
+    assert!(
+        english.contains("warning: site/index.html:")
+            && english.contains(": external resource 'https://cdn.example.org/bild.png' (src)"),
+        "{english}"
+    );
+    assert!(
+        english.contains("  hint: copy the file into static/"),
+        "{english}"
+    );
 }
 
 #[test]
