@@ -169,14 +169,17 @@ fn links_out_of_a_source_folder_are_skipped_with_a_warning_and_links_inside_are_
         ("static/geheim.txt", "zeigt aus 'static' hinaus"),
         ("static/privat.txt", "zeigt aus 'static' hinaus"),
         ("static/kaputt", "sein Ziel gibt es nicht"),
-        ("static/schleife", "verweist zurück auf einen Ordner über ihm"),
+        (
+            "static/schleife",
+            "verweist zurück auf einen Ordner über ihm",
+        ),
         ("static/alt", "zeigt aus 'static' hinaus"),
         ("content/extern", "zeigt aus 'content' hinaus"),
     ] {
         assert!(
-            stderr.lines().any(|l| l
-                .starts_with(&format!("warning: {link}:1:1: symbolischer Link übersprungen"))
-                && l.contains(why)),
+            stderr.lines().any(|l| l.starts_with(&format!(
+                "warning: {link}:1:1: symbolischer Link übersprungen"
+            )) && l.contains(why)),
             "no warning for {link} ({why}):\n{stderr}"
         );
     }
