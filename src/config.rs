@@ -39,6 +39,8 @@ pub struct Config {
     pub accessibility: Accessibility,
     /// `[content] review-after`: how long a content review holds.
     pub review_after: Option<crate::review::Period>,
+    /// Files `build` exports beside each deck (`[export]`); empty when none.
+    pub export: Export,
     /// Where settings checked after this stage stand in the file.
     #[serde(skip)]
     pub at: Locations,
@@ -52,6 +54,28 @@ pub struct Locations {
     pub theme: (usize, usize),
     /// `[build] build-dir`.
     pub build_dir: (usize, usize),
+}
+
+/// Which deck exports a build writes (`[export]` in book.toml, or `buyin export`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Export {
+    /// The slides as a tagged PDF, one slide per page.
+    pub pdf: bool,
+    /// The slides as an editable PowerPoint file with speaker notes.
+    pub pptx: bool,
+    /// The handout (slides with their notes) as an A4 PDF.
+    pub handout: bool,
+    /// Names of the decks to export; empty means every deck.
+    pub decks: Vec<String>,
+    /// The Chromium-based browser that prints PDFs; found on the machine when unset.
+    pub browser: Option<PathBuf>,
+}
+
+impl Export {
+    /// Whether anything is exported at all.
+    pub fn any(&self) -> bool {
+        self.pdf || self.pptx || self.handout
+    }
 }
 
 /// The accessibility statement (`[accessibility]`): which page holds it (linked from
@@ -126,12 +150,28 @@ struct RawConfig {
     accessibility: RawAccessibility,
     #[serde(default)]
     content: RawContent,
+    #[serde(default)]
+    export: RawExport,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawContent {
     review_after: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawExport {
+    #[serde(default)]
+    pdf: bool,
+    #[serde(default)]
+    pptx: bool,
+    #[serde(default)]
+    handout: bool,
+    #[serde(default)]
+    decks: Vec<String>,
+    browser: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -295,6 +335,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         taxonomies,
         accessibility,
         content,
+        export,
     } = raw;
     let RawContent { review_after } = content;
     let review_after = review_after.and_then(|written| {
@@ -321,6 +362,13 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let RawBuild { build_dir, drafts } = build;
     let RawHtml { theme, base_url } = output.html;
     let RawSlides { aspect } = slides;
+    let RawExport {
+        pdf,
+        pptx,
+        handout,
+        decks,
+        browser,
+    } = export;
     let RawRoadmap {
         path: roadmap_path,
         title: roadmap_title,
@@ -461,6 +509,13 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
         },
         taxonomies,
         accessibility,
+        export: Export {
+            pdf,
+            pptx,
+            handout,
+            decks,
+            browser: browser.map(|b| root.join(b)),
+        },
         title,
         language,
         at,

@@ -39,6 +39,7 @@ pub mod contrast;
 pub mod deck;
 pub mod destination;
 pub mod diag;
+pub mod export;
 pub mod markdown;
 pub mod output;
 pub mod recursion;
@@ -72,6 +73,8 @@ pub struct BuildOptions {
     pub dest: Option<PathBuf>,
     /// Include drafts (also switched on by `[build] drafts`).
     pub drafts: bool,
+    /// Deck exports instead of those of `[export]` (`buyin export`).
+    pub export: Option<config::Export>,
 }
 
 /// The result of a successful build.
@@ -85,6 +88,8 @@ pub struct Built {
     pub decks: usize,
     /// How long each stage took, for `--verbose`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Exported deck files (path relative to the build folder, size in bytes).
+    pub exported: Vec<(String, usize)>,
 }
 
 /// Everything a successful run produced: the model as well as the output, so that
@@ -123,6 +128,7 @@ impl From<Generated> for Built {
             pages,
             decks,
             timings: generated.timings,
+            exported: Vec::new(),
         }
     }
 }
@@ -175,6 +181,15 @@ fn run(
     staging: Option<&output::Staging>,
 ) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
+    let mut config = config;
+    if let Some(export) = &options.export {
+        config.export = export.clone();
+    }
+    // Exports exist only in a build folder; pages generated elsewhere (serve, check)
+    // do not link to files that will not be there.
+    if staging.is_none() {
+        config.export = config::Export::default();
+    }
     let theme = theme::load(root, &config)?;
     clock.lap("config and theme");
     let drafts = options.drafts || config.drafts;
@@ -280,16 +295,39 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     // Files go into a staging folder as they are rendered, which replaces the build
     // folder only when the whole run succeeded.
     let staging = output::Staging::create(&dir).map_err(cannot_write)?;
-    let generated = match run(root, config, options, Some(&staging)) {
+    let mut generated = match run(root, config, options, Some(&staging)) {
         Ok(generated) => generated,
         Err(diags) => {
             staging.discard();
             return Err(diags);
         }
     };
+    // Exports read the rendered site from the staging folder and go into it, so they
+    // reach the build folder together with the pages that link to them, or not at all.
+    let mut exported = Vec::new();
+    if generated.config.export.any() {
+        let started = Instant::now();
+        let files = match export::run(&generated, staging.path()) {
+            Ok(files) => files,
+            Err(diags) => {
+                staging.discard();
+                return Err(diags);
+            }
+        };
+        for file in files {
+            if let Err(e) = staging.write(&file.path, &output::Blob::bytes(file.bytes.clone())) {
+                staging.discard();
+                return Err(cannot_write(e));
+            }
+            exported.push((file.path.clone(), file.bytes.len()));
+            generated.output.insert(file.path, output::Blob::Written);
+        }
+        generated.timings.push(("export", started.elapsed()));
+    }
     let started = Instant::now();
     staging.publish().map_err(cannot_write)?;
     let mut built = Built::from(generated);
+    built.exported = exported;
     built.timings.push(("publish", started.elapsed()));
     Ok((built, dir))
 }

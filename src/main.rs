@@ -103,6 +103,36 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build the site with decks exported beside their pages: a tagged PDF of the
+    /// slides (printed by Chromium, Google Chrome or Microsoft Edge), an editable
+    /// PowerPoint file with speaker notes, and the handout as an A4 PDF
+    #[command(
+        after_help = "Without --pdf, --pptx or --handout the formats of [export] in book.toml are exported, else --pdf and --pptx.\nFiles: <deck>/<slug>.pdf, <slug>.pptx and <slug>-handout.pdf in the build folder."
+    )]
+    Export {
+        /// The slides as a tagged PDF, one slide per page
+        #[arg(long)]
+        pdf: bool,
+        /// The slides as an editable PowerPoint file with speaker notes
+        #[arg(long)]
+        pptx: bool,
+        /// The handout (slides with their notes) as an A4 PDF
+        #[arg(long)]
+        handout: bool,
+        /// Browser that prints PDFs [default: $BUYIN_BROWSER, [export] browser, or
+        /// chromium, google-chrome or microsoft-edge found on the PATH]
+        #[arg(long, value_name = "PATH")]
+        browser: Option<PathBuf>,
+        /// Build into DIR instead of [build] build-dir
+        #[arg(long, value_name = "DIR")]
+        dest: Option<PathBuf>,
+        /// Include drafts
+        #[arg(long)]
+        drafts: bool,
+        /// Decks to export, by slug (`betriebsrat`), URL or content path [default: every deck]
+        #[arg(value_name = "DECK")]
+        decks: Vec<String>,
+    },
     /// Write a new content file from the kind's archetype (a draft until you remove `draft: true`)
     New {
         /// page, argument, case, deck or stage
@@ -258,14 +288,71 @@ fn main() -> ExitCode {
     };
     reporter.detail(reporter.text("cli.project-root", &[("dir", &root.display().to_string())]));
     match cli.command {
-        Command::Build { dest, drafts } => build(&root, BuildOptions { dest, drafts }, &reporter),
+        Command::Build { dest, drafts } => build(
+            &root,
+            BuildOptions {
+                dest,
+                drafts,
+                ..BuildOptions::default()
+            },
+            &reporter,
+        ),
+        Command::Export {
+            pdf,
+            pptx,
+            handout,
+            browser,
+            dest,
+            drafts,
+            decks,
+        } => {
+            let config = match buyin::config::load(&root) {
+                Ok(config) => config,
+                Err(diags) => return reporter.failure(&diags),
+            };
+            let configured = config.export;
+            let (pdf, pptx, handout) = if pdf || pptx || handout {
+                (pdf, pptx, handout)
+            } else if configured.any() {
+                (configured.pdf, configured.pptx, configured.handout)
+            } else {
+                (true, true, false)
+            };
+            let export = buyin::config::Export {
+                pdf,
+                pptx,
+                handout,
+                decks: if decks.is_empty() {
+                    configured.decks
+                } else {
+                    decks
+                },
+                browser: browser
+                    .or_else(|| {
+                        std::env::var_os("BUYIN_BROWSER")
+                            .filter(|v| !v.is_empty())
+                            .map(PathBuf::from)
+                    })
+                    .or(configured.browser),
+            };
+            let options = BuildOptions {
+                dest,
+                drafts,
+                export: Some(export),
+            };
+            build(&root, options, &reporter)
+        }
         Command::Check {
             format,
             drafts,
             strict,
         } => check(
             &root,
-            BuildOptions { dest: None, drafts },
+            BuildOptions {
+                dest: None,
+                drafts,
+                ..BuildOptions::default()
+            },
             CheckOptions {
                 format,
                 strict,
@@ -289,6 +376,7 @@ fn main() -> ExitCode {
                 build: BuildOptions {
                     dest: None,
                     drafts: !no_drafts,
+                    ..BuildOptions::default()
                 },
             };
             // Ctrl-C and SIGTERM stop the server; without the handler they would end
@@ -338,6 +426,12 @@ fn build(root: &Path, options: BuildOptions, reporter: &Reporter) -> ExitCode {
                 reporter.detail(reporter.text(
                     "cli.stage-time",
                     &[("stage", stage), ("ms", &took.as_millis().to_string())],
+                ));
+            }
+            for (path, size) in &built.exported {
+                reporter.info(reporter.text(
+                    "cli.exported",
+                    &[("path", path), ("kb", &size.div_ceil(1024).to_string())],
                 ));
             }
             reporter.info(reporter.text(

@@ -1,0 +1,173 @@
+//! PDF exports printed by a Chromium-based browser over the DevTools protocol
+//! (`Page.printToPDF` with `generateTaggedPDF`): the slides page at the canvas size, one
+//! slide per page, and the handout page on A4, each exactly as the browser prints it.
+//!
+//! Chromium writes the text as text with its fonts embedded, the document title from
+//! `<title>`, the language from `<html lang>`, and with tagging the structure of the page
+//! (headings, lists, figures with their alt text) in reading order. Links to other pages
+//! of the site would point into the build folder of this machine, so before printing
+//! they become absolute links under `base-url`, or plain text when there is none; links
+//! within the page stay internal links of the PDF.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use headless_chrome::types::PrintToPdfOptions;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+use super::Problem;
+use crate::config::Config;
+
+/// CSS pixels per inch, the unit of DevTools paper sizes.
+const DPI: f64 = 96.0;
+
+/// How long one page may take to load and print.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running headless browser that prints pages of a built site.
+pub struct Printer {
+    browser: Browser,
+}
+
+/// What to print: a page of the site and the paper it goes on.
+pub struct Job {
+    /// The HTML file, relative to the build root.
+    pub page: String,
+    /// Paper width and height in inches.
+    pub paper: (f64, f64),
+}
+
+impl Job {
+    /// The slides of the deck whose page is at `url`, one per canvas-sized page.
+    pub fn slides(config: &Config, url: &str) -> Job {
+        Job {
+            page: format!("{url}slides/index.html"),
+            paper: (
+                f64::from(config.slides.width) / DPI,
+                f64::from(config.slides.height) / DPI,
+            ),
+        }
+    }
+
+    /// The handout page of the deck at `url`, on A4 portrait.
+    pub fn handout(url: &str) -> Job {
+        Job {
+            page: format!("{url}index.html"),
+            paper: (210.0 / 25.4, 297.0 / 25.4),
+        }
+    }
+}
+
+impl Printer {
+    /// Starts the browser at `path` headless, with a fresh profile.
+    pub fn launch(path: &Path) -> Result<Printer, Problem> {
+        let args: Vec<&std::ffi::OsStr> = [
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+        let options = LaunchOptions::default_builder()
+            .path(Some(path.to_path_buf()))
+            .headless(true)
+            // Chromium refuses to start its sandbox as root (containers, CI).
+            .sandbox(!running_as_root())
+            .idle_browser_timeout(Duration::from_secs(120))
+            .args(args)
+            .build()
+            .map_err(|e| Problem {
+                message: format!("cannot start '{}' ({e})", path.display()),
+                hint: "check the browser path".into(),
+            })?;
+        let browser = Browser::new(options).map_err(|e| Problem {
+            message: format!("the browser '{}' did not start ({e})", path.display()),
+            hint: "run it once by hand to see why, or choose another with --browser PATH".into(),
+        })?;
+        Ok(Printer { browser })
+    }
+
+    /// Prints `job` from the built site in `dir`. `base_url` (may be empty) makes links
+    /// to other pages of the site absolute.
+    pub fn print(&self, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, String> {
+        let tab = self
+            .browser
+            .new_tab()
+            .map_err(|e| format!("the browser stopped ({e})"))?;
+        let result = print_in(&tab, dir, job, base_url);
+        let _ = tab.close(true);
+        result
+    }
+}
+
+fn print_in(tab: &Arc<Tab>, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, String> {
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("cannot read the built site ({e})"))?;
+    let page = url::Url::from_file_path(dir.join(&job.page))
+        .map_err(|()| "the build folder has no file URL".to_string())?;
+    let root = url::Url::from_directory_path(&dir)
+        .map_err(|()| "the build folder has no file URL".to_string())?;
+    tab.set_default_timeout(PAGE_TIMEOUT);
+    tab.navigate_to(page.as_str())
+        .and_then(|tab| tab.wait_until_navigated())
+        .map_err(|e| format!("the browser could not load {} ({e})", job.page))?;
+    let script = PREPARE
+        .replace("__ROOT__", &json_string(root.as_str()))
+        .replace("__BASE__", &json_string(base_url));
+    tab.evaluate(&script, true)
+        .map_err(|e| format!("the page did not get ready for printing ({e})"))?;
+    tab.print_to_pdf(Some(PrintToPdfOptions {
+        paper_width: Some(job.paper.0),
+        paper_height: Some(job.paper.1),
+        margin_top: Some(0.0),
+        margin_bottom: Some(0.0),
+        margin_left: Some(0.0),
+        margin_right: Some(0.0),
+        print_background: Some(true),
+        prefer_css_page_size: Some(true),
+        generate_tagged_pdf: Some(true),
+        generate_document_outline: Some(true),
+        ..PrintToPdfOptions::default()
+    }))
+    .map_err(|e| format!("the browser failed to print ({e})"))
+}
+
+/// Rewrites links that lead to other files of the site, then waits for fonts and
+/// images, so nothing prints in a fallback font or without its picture.
+const PREPARE: &str = r#"(async () => {
+  const root = __ROOT__, base = __BASE__;
+  const here = location.href.split('#')[0];
+  for (const a of document.querySelectorAll('a[href]')) {
+    const target = new URL(a.getAttribute('href'), location.href);
+    if (!target.href.startsWith(root)) continue;
+    if (target.href.split('#')[0] === here && target.hash) continue;
+    if (base) {
+      a.href = base + '/' + target.href.slice(root.length).replace(/(^|\/)index\.html(?=#|$)/, '$1');
+    } else {
+      a.removeAttribute('href');
+    }
+  }
+  await document.fonts.ready;
+  await Promise.all([...document.images].map(img => img.complete ? null
+    : new Promise(done => { img.onload = img.onerror = done; })));
+  return true;
+})()"#;
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
+}
+
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+#[cfg(not(unix))]
+fn running_as_root() -> bool {
+    false
+}
