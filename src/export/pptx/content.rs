@@ -154,9 +154,8 @@ fn block(element: ElementRef, content: &mut Content) {
     match name {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
             let runs = runs_of(element);
-            if content.title.is_empty() && content.blocks.is_empty() {
-                content.title = runs;
-            } else if content.title.is_empty() && only_kickers(&content.blocks) {
+            // The first heading is the title, also below a kicker line.
+            if content.title.is_empty() && only_kickers(&content.blocks) {
                 content.title = runs;
             } else {
                 let runs = runs.into_iter().map(|r| Run { bold: true, ..r }).collect();

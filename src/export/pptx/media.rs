@@ -42,7 +42,7 @@ impl Media {
         // On the page the chart takes its colours from the stylesheet; a picture file
         // must carry them itself.
         let style = format!(
-            "<style>.chart-bar{{fill:#{}}}.chart-label{{fill:#{MUTED}}}.chart-value{{fill:#{INK};font-weight:bold}}text{{font-family:'Liberation Sans',Arial,'DejaVu Sans',sans-serif;font-size:17px}}</style>",
+            "<style>.chart-bar{{fill:#{}}}.chart-label{{fill:#{MUTED}}}.chart-value{{fill:#{INK};font-weight:bold}}text{{font-family:'Liberation Sans',Arial,'DejaVu Sans',sans-serif;font-size:14px}}</style>",
             brand.primary
         );
         let svg = match svg.find('>') {

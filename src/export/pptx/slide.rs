@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::content::{self, Block, Para, Role};
 use super::media::Media;
 use super::package::{self, Brand, CODE_BG, INK, MUTED, body_rect, title_rect};
-use super::xml::{self, DECL, LinkTarget, Look, NS, Rect, Rels, TREE_START};
+use super::xml::{self, DECL, LinkTarget, Look, NS, Rect, Rels, Styled, TREE_START};
 use crate::deck::Slide;
 
 /// What every slide of one deck shares.
@@ -112,7 +112,7 @@ pub fn slide(
     } else {
         MUTED
     };
-    let mut text: Vec<(Para, Look)> = Vec::new();
+    let mut text: Vec<Styled> = Vec::new();
     let mut visuals = Vec::new();
     let mut kicker = Vec::new();
     for block in parsed.blocks.iter() {
@@ -329,7 +329,7 @@ pub fn slide(
                             mono: true,
                             ..Look::new(14.0, INK)
                         };
-                        let paras: Vec<(Para, Look)> = vec![(
+                        let paras: Vec<Styled> = vec![(
                             Para {
                                 runs: vec![content::Run {
                                     text: code.clone(),
@@ -383,7 +383,7 @@ fn place(tree: &mut String, id: u32, picture: &super::Picture, slot: Rect, rels:
 }
 
 /// Paragraphs split into two columns at the middle, keeping sub-items with their item.
-fn split_columns(text: &[(Para, Look)]) -> (&[(Para, Look)], &[(Para, Look)]) {
+fn split_columns(text: &[Styled]) -> (&[Styled], &[Styled]) {
     let mut half = text.len().div_ceil(2);
     while half < text.len() && text[half].0.level > 0 {
         half += 1;
@@ -396,7 +396,7 @@ pub fn notes(n: usize, html: &str, context: &Context) -> (String, String) {
     let mut rels = Rels::default();
     rels.add("notesMaster", "../notesMasters/notesMaster1.xml");
     rels.add("slide", &format!("../slides/slide{n}.xml"));
-    let paras: Vec<(Para, Look)> = content::notes(html)
+    let paras: Vec<Styled> = content::notes(html)
         .into_iter()
         .map(|p| (p, Look::new(12.0, INK)))
         .collect();

@@ -146,6 +146,9 @@ impl Look {
     }
 }
 
+/// A paragraph in its look.
+pub type Styled = (Para, Look);
+
 /// The monospace typeface of code (LibreOffice substitutes Liberation Mono).
 pub const MONO: &str = "Courier New";
 
@@ -156,12 +159,7 @@ pub trait LinkTarget {
 }
 
 /// A `<p:txBody>` of paragraphs, each in its look; `anchor` is `t`, `ctr` or `b`.
-pub fn text_body(
-    paras: &[(Para, Look)],
-    anchor: &str,
-    lang: &str,
-    links: &mut dyn LinkTarget,
-) -> String {
+pub fn text_body(paras: &[Styled], anchor: &str, lang: &str, links: &mut dyn LinkTarget) -> String {
     let mut xml = format!(
         "<p:txBody><a:bodyPr wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"{anchor}\"><a:normAutofit/></a:bodyPr><a:lstStyle/>"
     );
