@@ -404,6 +404,44 @@ fn unknown_decks_and_unwritable_destinations_are_errors() {
     assert!(run.stderr().contains("error: "), "{}", run.stderr());
 }
 
+#[test]
+fn an_export_table_makes_exports_part_of_build_and_the_deck_page_links_them() {
+    let project = Project::fixture("export/en43");
+    let book = project.read("book.toml");
+    project.write("book.toml", &format!("{book}\n[export]\npptx = true\n"));
+    let run = run_without_browser(&project, &["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page = project.html("site/talks/management/index.html");
+    assert_eq!(
+        page.attrs("a.button-download", "href"),
+        ["../../talks/management/management.pptx"]
+    );
+    assert_eq!(page.text("a.button-download"), "As PowerPoint");
+    let deck = pptx(&project.site().join("talks/management/management.pptx"));
+    assert_eq!(deck["slides"].as_array().map(Vec::len), Some(9));
+
+    // Without [export] the next build has neither the file nor the link.
+    project.write("book.toml", &book);
+    project.build();
+    assert!(
+        !project
+            .site()
+            .join("talks/management/management.pptx")
+            .exists()
+    );
+    assert_eq!(
+        project
+            .html("site/talks/management/index.html")
+            .count("a.button-download"),
+        0
+    );
+
+    project.write("book.toml", &format!("{book}\n[export]\npfd = true\n"));
+    let run = project.run(&["build"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("pfd"), "{}", run.stderr());
+}
+
 /// Runs `buyin ARGS` in the project with `PATH` emptied and `BUYIN_BROWSER` unset, as
 /// on a machine without any browser.
 fn run_without_browser(project: &Project, args: &[&str]) -> common::Run {

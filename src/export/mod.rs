@@ -181,7 +181,9 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                     let deck = pptx::Deck {
                         title: page.title(),
                         url: &page.url,
-                        slides: renderer.page_slides(p),
+                        slides: crate::deck::page_slides(&generated.site, p, &|key| {
+                            renderer.string(key)
+                        }),
                     };
                     pptx::write(&deck, &generated.config, dir)
                         .map_err(|e| format!("cannot write the PowerPoint file ({e})"))

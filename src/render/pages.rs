@@ -85,9 +85,13 @@ impl Renderer<'_> {
             let page = &self.site.pages[p];
             link["kind"] = json!(page.kind().name());
             link["description"] = json!(page.source.front.description);
-            if let KindData::Argument(argument) = &page.source.front.kind {
-                link["objection"] = json!(argument.objection);
-                link["summary"] = json!(crate::summary::html(&argument.summary));
+            match &page.source.front.kind {
+                KindData::Argument(argument) => {
+                    link["objection"] = json!(argument.objection);
+                    link["summary"] = json!(crate::summary::html(&argument.summary));
+                }
+                KindData::Deck(_) => link["exports"] = self.exports(p),
+                _ => {}
             }
         }
         link
@@ -107,10 +111,28 @@ impl Renderer<'_> {
                 link["summary"] = json!(crate::summary::html(&argument.summary));
             }
             KindData::Case(case) => link["organization"] = json!(case.organization),
-            KindData::Deck(meta) => link["duration"] = json!(meta.duration),
+            KindData::Deck(meta) => {
+                link["duration"] = json!(meta.duration);
+                link["exports"] = self.exports(p);
+            }
             _ => {}
         }
         link
+    }
+
+    /// The files a build exports beside deck `p` (`[export]` or `buyin export`), with the
+    /// labels of links to them; empty when it exports none.
+    fn exports(&self, p: usize) -> Value {
+        let page = &self.site.pages[p];
+        let export = &self.config.export;
+        if !crate::export::selects(export, &page.url, &page.source.rel) {
+            return json!([]);
+        }
+        let files: Vec<Value> = crate::export::files_of(export, &page.url)
+            .into_iter()
+            .map(|(format, url)| json!({"label": self.string(format.label_key()), "url": url}))
+            .collect();
+        json!(files)
     }
 
     fn page_value(&self, p: usize) -> Value {
@@ -201,6 +223,7 @@ impl Renderer<'_> {
                 value["duration"] = json!(meta.duration);
                 value["incremental"] = json!(meta.incremental);
                 value["slides_url"] = json!(format!("{}slides/", page.url));
+                value["exports"] = self.exports(p);
                 value["slides"] = json!(slides);
                 if let Some((t, n)) = meta
                     .audience
