@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use headless_chrome::types::PrintToPdfOptions;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::{Browser, Tab};
 
-use super::Problem;
+use super::{Problem, browser};
 use crate::config::Config;
 
 /// CSS pixels per inch, the unit of DevTools paper sizes.
@@ -25,9 +25,14 @@ const DPI: f64 = 96.0;
 /// How long one page may take to load and print.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How long the DevTools connection may stay silent.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// A running headless browser that prints pages of a built site.
 pub struct Printer {
+    // Declared first: the connection closes before the process ends.
     browser: Browser,
+    _process: browser::Process,
 }
 
 /// What to print: a page of the site and the paper it goes on.
@@ -62,32 +67,18 @@ impl Job {
 impl Printer {
     /// Starts the browser at `path` headless, with a fresh profile.
     pub fn launch(path: &Path) -> Result<Printer, Problem> {
-        let args: Vec<&std::ffi::OsStr> = [
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ]
-        .iter()
-        .map(std::ffi::OsStr::new)
-        .collect();
-        let options = LaunchOptions::default_builder()
-            .path(Some(path.to_path_buf()))
-            .headless(true)
-            // Chromium refuses to start its sandbox as root (containers, CI).
-            .sandbox(!running_as_root())
-            .idle_browser_timeout(Duration::from_secs(120))
-            .args(args)
-            .build()
-            .map_err(|e| Problem {
-                message: format!("cannot start '{}' ({e})", path.display()),
-                hint: "check the browser path".into(),
+        let process = browser::Process::start(path)?;
+        let browser =
+            Browser::connect_with_timeout(process.ws_url.clone(), IDLE_TIMEOUT).map_err(|e| {
+                Problem {
+                    message: format!("cannot talk to the browser '{}' ({e})", path.display()),
+                    hint: "choose another with --browser PATH".into(),
+                }
             })?;
-        let browser = Browser::new(options).map_err(|e| Problem {
-            message: format!("the browser '{}' did not start ({e})", path.display()),
-            hint: "run it once by hand to see why, or choose another with --browser PATH".into(),
-        })?;
-        Ok(Printer { browser })
+        Ok(Printer {
+            browser,
+            _process: process,
+        })
     }
 
     /// Prints `job` from the built site in `dir`. `base_url` (may be empty) makes links
@@ -159,15 +150,4 @@ const PREPARE: &str = r#"(async () => {
 
 fn json_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
-}
-
-#[cfg(unix)]
-fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-}
-
-#[cfg(not(unix))]
-fn running_as_root() -> bool {
-    false
 }
