@@ -223,7 +223,7 @@ fn every_bundled_deck_exports_to_pdf_pptx_and_handout() {
         return;
     }
     let project = Project::bundled();
-    let run = project.run(&["export", "--pdf", "--pptx", "--handout"]);
+    let run = project.run_en(&["export", "--pdf", "--pptx", "--handout"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let site = project.site();
     let decks = decks_under(&site, "vortraege");
@@ -476,6 +476,7 @@ fn run_without_browser(project: &Project, args: &[&str]) -> common::Run {
         .current_dir(project.path())
         .env("PATH", "/nonexistent")
         .env_remove("BUYIN_BROWSER")
+        .env_remove("BUYIN_LANG")
         .args(args)
         .output()
         .expect("run buyin");
