@@ -113,3 +113,26 @@ fn the_overlay_speaks_english_for_an_english_project_or_when_asked() {
         "{overlay}"
     );
 }
+
+#[test]
+fn the_progress_lines_speak_the_project_language() {
+    let german = project("de");
+    let served = Served::start(&german);
+    let log = served.log();
+    assert!(log.contains("2 Seiten und 0 Vorträge in "), "{log}");
+    assert!(log.contains("Vorschau auf http://127.0.0.1:"), "{log}");
+    german.write("content/seite.md", "---\ntitle: Seite\n---\nNeuer Text.\n");
+    let log = served.wait_for_log("neu geladen");
+    assert!(log.contains("geändert: content/seite.md"), "{log}");
+    assert!(log.contains("; geändert: /seite/;"), "{log}");
+
+    let english = project("en");
+    let served = Served::start(&english);
+    let log = served.log();
+    assert!(log.contains("built 2 pages and 0 decks in "), "{log}");
+    assert!(log.contains("serving http://127.0.0.1:"), "{log}");
+    english.write("content/seite.md", "---\ntitle: Seite\n---\nNew text.\n");
+    let log = served.wait_for_log("; reloaded ");
+    assert!(log.contains("changed: content/seite.md"), "{log}");
+    assert!(log.contains("; changed: /seite/;"), "{log}");
+}

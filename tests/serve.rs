@@ -222,7 +222,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
     let served = Served::start_with(&project, &["--port", &port.to_string()]);
     assert_ne!(served.port, port);
     assert!(served.port > port);
-    assert!(served.log().contains("is taken"), "{}", served.log());
+    assert!(served.log().contains("ist belegt"), "{}", served.log());
     assert_eq!(served.get("/").status, 200);
 }
 
@@ -270,7 +270,7 @@ fn open_without_a_browser_only_warns() {
     let _ = child.wait();
     assert!(still_running, "{lines:?}");
     assert!(
-        lines.iter().any(|l| l.starts_with("serving http://")),
+        lines.iter().any(|l| l.starts_with("Vorschau auf http://")),
         "{lines:?}"
     );
     assert!(
@@ -301,5 +301,5 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(code, Some(0));
-    served.wait_for_log("stopped serving");
+    served.wait_for_log("Vorschau beendet");
 }

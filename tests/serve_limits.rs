@@ -267,16 +267,19 @@ fn a_link_out_of_the_project_is_not_watched() {
         .spawn()
         .expect("start buyin serve");
     let served = LoggedServe { child, log };
-    served.wait_for("serving http://");
+    served.wait_for("Vorschau auf http://");
     for i in 0..20 {
         std::fs::write(outside.path().join(format!("notiz-{i}.txt")), "draußen").expect("write");
     }
     // A real edit afterwards: events arrive in order, so when its rebuild is logged, any
     // rebuild caused by the writes behind the link would be in the log too.
     project.write("content/seite.md", "---\ntitle: Seite\n---\nNeuer Text.\n");
-    let log = served.wait_for("reloaded");
-    let changes: Vec<&str> = log.lines().filter(|l| l.starts_with("changed:")).collect();
-    assert_eq!(changes, ["changed: content/seite.md"], "{log}");
-    let rebuilds = log.lines().filter(|l| l.starts_with("rebuilt in")).count();
+    let log = served.wait_for("neu geladen");
+    let changes: Vec<&str> = log.lines().filter(|l| l.starts_with("geändert:")).collect();
+    assert_eq!(changes, ["geändert: content/seite.md"], "{log}");
+    let rebuilds = log
+        .lines()
+        .filter(|l| l.starts_with("neu gebaut in"))
+        .count();
     assert_eq!(rebuilds, 1, "{log}");
 }

@@ -39,7 +39,7 @@ fn an_edit_in_place_reloads_open_pages() {
     assert!(on_disk.contains("Neuer Text"));
     assert!(!on_disk.contains("__buyin"));
     // The terminal line follows the reload signal.
-    served.wait_for_log("changed: /teil/seite/");
+    served.wait_for_log("geändert: /teil/seite/");
 }
 
 #[test]
@@ -89,12 +89,12 @@ fn a_body_edit_rewrites_only_what_shows_it_and_requests_wait_for_fresh_files() {
             .text()
             .contains("Quellwasser")
     );
-    let log = served.wait_for_log("rebuilt in");
+    let log = served.wait_for_log("neu gebaut in");
     let rebuilt = log
         .lines()
-        .find(|l| l.starts_with("rebuilt in"))
+        .find(|l| l.starts_with("neu gebaut in"))
         .expect("rebuilt line");
-    assert!(rebuilt.contains("changed: /argumente/netz/;"), "{log}");
+    assert!(rebuilt.contains("geändert: /argumente/netz/;"), "{log}");
     assert_eq!(
         written(&untouched),
         before,
@@ -126,12 +126,12 @@ fn a_front_matter_edit_updates_the_listings_without_a_full_rebuild() {
             .contains("Eine frische Beschreibung.")
     );
     // The listing came after the signal, in the deferred part, not in a full rebuild.
-    let log = served.wait_for_log("files that show it elsewhere");
+    let log = served.wait_for_log("die es anderswo zeigen");
     let rebuilt = log
         .lines()
-        .find(|l| l.starts_with("rebuilt in"))
+        .find(|l| l.starts_with("neu gebaut in"))
         .expect("rebuilt line");
-    assert!(rebuilt.contains("changed: /teil/seite/;"), "{log}");
+    assert!(rebuilt.contains("geändert: /teil/seite/;"), "{log}");
 }
 
 #[test]
@@ -232,9 +232,9 @@ fn temp_files_do_not_rebuild() {
     // is done, any rebuild the temp files caused would have shown before or with it.
     project.write("content/teil/seite.md", &SEITE.replace("Alter", "Neuer"));
     events.expect("reload", &|| served.log());
-    let log = served.wait_for_log("reloaded");
-    let changes: Vec<&str> = log.lines().filter(|l| l.starts_with("changed:")).collect();
-    assert_eq!(changes, ["changed: content/teil/seite.md"], "{log}");
+    let log = served.wait_for_log("neu geladen");
+    let changes: Vec<&str> = log.lines().filter(|l| l.starts_with("geändert:")).collect();
+    assert_eq!(changes, ["geändert: content/teil/seite.md"], "{log}");
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn edits_made_while_the_build_folder_is_refused_reach_it_once_allowed() {
         "content/teil/seite.md",
         "---\ntitle: Seite\n---\nGeschrieben, als der Ordner gesperrt war.\n",
     );
-    served.wait_for_log("changed: content/teil/seite.md");
+    served.wait_for_log("geändert: content/teil/seite.md");
     // ...and once it is allowed again, the folder holds everything.
     project.write("book.toml", BOOK);
     served.wait_for("/teil/seite/", "the edit without overlay", |r| {

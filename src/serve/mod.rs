@@ -163,23 +163,22 @@ pub fn serve(
     report: Arc<dyn Report>,
     stop: Receiver<()>,
 ) -> Result<(), ServeError> {
+    let catalog = crate::catalog::Catalog::for_root(root);
     let listener = server::bind(&options.bind, options.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| ServeError::failed(format!("cannot listen ({e})")))?;
     if options.port != 0 && address.port() != options.port {
-        report.info(&format!(
-            "port {} is taken, using {}",
-            options.port,
-            address.port()
+        report.info(&catalog.text(
+            "serve.port-taken",
+            &[
+                ("port", &options.port.to_string()),
+                ("other", &address.port().to_string()),
+            ],
         ));
     }
     if !address.ip().is_loopback() {
-        report.warn(&format!(
-            "listening on {} makes the preview reachable from other machines; \
-             use --bind 127.0.0.1 to keep it private",
-            address.ip()
-        ));
+        report.warn(&catalog.text("serve.public", &[("ip", &address.ip().to_string())]));
     }
 
     let (control_tx, control) = mpsc::channel();
@@ -197,7 +196,7 @@ pub fn serve(
     let state = Arc::new(
         State::new()
             .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?
-            .speaking(crate::catalog::Catalog::for_root(root)),
+            .speaking(catalog),
     );
     {
         let state = Arc::clone(&state);
@@ -221,7 +220,7 @@ pub fn serve(
             address
         };
         let url = format!("http://{shown}/");
-        report.notice(&format!("serving {url} (Ctrl-C to stop)"));
+        report.notice(&catalog.text("serve.serving", &[("url", &url)]));
         if options.open {
             open_browser(&url, Arc::clone(&report));
         }
@@ -229,7 +228,7 @@ pub fn serve(
     }
     // Let a write in progress finish, and no other begin.
     *writes.lock().unwrap_or_else(PoisonError::into_inner) = Writes::Stopped;
-    report.info("stopped serving");
+    report.info(&catalog.text("serve.stopped", &[]));
     Ok(())
 }
 
@@ -269,15 +268,12 @@ fn watch_and_rebuild(
         }
         if let Some(first) = relevant.first() {
             let more = relevant.len() - 1;
-            session.report.info(&format!(
-                "changed: {}{}",
-                first.display(),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ));
+            let c = &session.catalog;
+            let mut line = c.text("serve.changed", &[("path", &first.display().to_string())]);
+            if more > 0 {
+                line.push_str(&c.text("serve.more", &[("n", &more.to_string())]));
+            }
+            session.report.info(&line);
         }
         let changed_folders: Vec<PathBuf> = touched.iter().cloned().collect();
         if rescan {

@@ -2,7 +2,6 @@
 //! with it, swaps the served snapshot and tells open pages after every change.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -34,7 +33,7 @@ pub(super) struct Session {
     /// Held while files are written; see [`Writes`].
     pub(super) writes: Arc<Mutex<Writes>>,
     /// The language the terminal and the error overlay speak.
-    catalog: Catalog,
+    pub(super) catalog: Catalog,
 }
 
 /// Whether the build folder may still be written. The server stops by returning from
@@ -103,15 +102,22 @@ impl Session {
         let was_broken = !before.errors.is_empty();
         let pending: BTreeSet<String> = update.deferred.iter().cloned().collect();
         let version = state.swap(Some(output), Vec::new(), pending);
+        let c = &self.catalog;
+        let ms = elapsed.to_string();
         if first {
-            self.report.info(&format!(
-                "built {pages} pages and {decks} decks in {elapsed} ms"
+            self.report.info(&c.text(
+                "serve.built",
+                &[
+                    ("pages", &c.count("pages", pages, &[])),
+                    ("decks", &c.count("decks", decks, &[])),
+                    ("ms", &ms),
+                ],
             ));
             return;
         }
         if update.changed.is_empty() && update.deferred.is_empty() && !was_broken {
             self.report
-                .info(&format!("rebuilt in {elapsed} ms: nothing changed"));
+                .info(&c.text("serve.nothing-changed", &[("ms", &ms)]));
             return;
         }
         let css_only = !was_broken
@@ -123,9 +129,9 @@ impl Session {
             Signal::Reload(version)
         };
         let pages = state.broadcast(signal);
-        let mut report = format!("rebuilt in {elapsed} ms");
+        let mut report = c.text("serve.rebuilt", &[("ms", &ms)]);
         if was_broken {
-            report.push_str(", errors fixed");
+            report.push_str(&c.text("serve.errors-fixed", &[]));
         }
         if !update.changed.is_empty() {
             let urls: Vec<String> = update
@@ -134,17 +140,18 @@ impl Session {
                 .take(URLS_SHOWN)
                 .map(|p| url_of(p))
                 .collect();
-            let _ = write!(report, "; changed: {}", urls.join(" "));
+            report.push_str(&c.text("serve.changed-pages", &[("urls", &urls.join(" "))]));
             if update.changed.len() > URLS_SHOWN {
-                let _ = write!(report, " and {} more", update.changed.len() - URLS_SHOWN);
+                let more = (update.changed.len() - URLS_SHOWN).to_string();
+                report.push_str(&c.text("serve.more", &[("n", &more)]));
             }
         }
-        let _ = write!(
-            report,
-            "; {} {pages} page{}",
-            if css_only { "restyled" } else { "reloaded" },
-            if pages == 1 { "" } else { "s" }
-        );
+        let key = if css_only {
+            "serve.restyled"
+        } else {
+            "serve.reloaded"
+        };
+        report.push_str(&c.text(key, &[("pages", &c.count("pages", pages, &[]))]));
         self.report.info(&report);
         if !update.deferred.is_empty() {
             self.finish(state, &dir, update.deferred.len());
@@ -193,10 +200,13 @@ impl Session {
                 let output = Arc::new(project.model().output.clone());
                 self.write(&output, dir, &changed);
                 state.settle(output);
-                self.report.info(&format!(
-                    "  and {count} file{} that show it elsewhere in {} ms",
-                    if count == 1 { "" } else { "s" },
-                    started.elapsed().as_millis()
+                let c = &self.catalog;
+                self.report.info(&c.text(
+                    "serve.finished",
+                    &[
+                        ("files", &c.count("files", count, &[])),
+                        ("ms", &started.elapsed().as_millis().to_string()),
+                    ],
                 ));
             }
             Err(diags) => {
@@ -248,9 +258,12 @@ impl Session {
             Ok(()) => self.written = Some(dir.to_path_buf()),
             Err(e) => {
                 self.written = None;
-                self.report.warn(&format!(
-                    "cannot write the build folder '{}' ({e}); serving from memory anyway",
-                    dir.display()
+                self.report.warn(&self.catalog.text(
+                    "serve.cannot-write",
+                    &[
+                        ("dir", &dir.display().to_string()),
+                        ("error", &e.to_string()),
+                    ],
                 ));
             }
         }

@@ -70,7 +70,8 @@ impl Served {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
                 Ok(line) => {
-                    if let Some(rest) = line.split("serving http://").nth(1) {
+                    // The line that names the address, in any language.
+                    if let Some(rest) = line.split(" http://").nth(1) {
                         let address = rest.split('/').next().expect("address");
                         served.port = address
                             .rsplit(':')
