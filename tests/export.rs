@@ -131,8 +131,9 @@ fn pptx(path: &Path) -> Value {
     .expect("json")
 }
 
-/// Checks the PDF, handout and PPTX of the deck at `url` against its slides page.
-fn check_deck(site: &Path, url: &str, canvas: (u32, u32)) {
+/// Checks the PDF, handout (when `handout`) and PPTX of the deck at `url` against its
+/// slides page.
+fn check_deck(site: &Path, url: &str, canvas: (u32, u32), handout: bool) {
     let slug = url.trim_end_matches('/').rsplit('/').next().expect("slug");
     let slides = slides_of(site, url);
     assert!(!slides.is_empty(), "{url} has slides");
@@ -166,11 +167,18 @@ fn check_deck(site: &Path, url: &str, canvas: (u32, u32)) {
         );
     }
 
-    let handout = site.join(url).join(format!("{slug}-handout.pdf"));
-    let info = pdfinfo(&handout);
-    assert_eq!(info_field(&info, "Tagged"), "yes");
-    assert!(info_field(&info, "Page size").ends_with("(A4)"), "{info}");
-    assert_fonts_embedded(&handout);
+    let handout_pdf = site.join(url).join(format!("{slug}-handout.pdf"));
+    if handout {
+        let info = pdfinfo(&handout_pdf);
+        assert_eq!(info_field(&info, "Tagged"), "yes");
+        assert!(info_field(&info, "Page size").ends_with("(A4)"), "{info}");
+        assert_fonts_embedded(&handout_pdf);
+    } else {
+        assert!(
+            !handout_pdf.exists(),
+            "{url}: a handout without a handout page"
+        );
+    }
 
     let deck = pptx(&site.join(url).join(format!("{slug}.pptx")));
     assert_eq!(deck["width_px"], canvas.0, "{url}");
@@ -229,11 +237,29 @@ fn every_bundled_deck_exports_to_pdf_pptx_and_handout() {
     let decks = decks_under(&site, "vortraege");
     assert_eq!(decks.len(), 8, "{decks:?}");
     for url in &decks {
-        check_deck(&site, url, (1280, 720));
+        check_deck(&site, url, (1280, 720), true);
         assert!(
             run.stderr().contains(&format!("exported {url}")),
             "{}",
             run.stderr()
+        );
+    }
+    // The generated deck of every stakeholder and department: slides and PowerPoint;
+    // the term page links them.
+    let mut audiences = decks_under(&site, "zielgruppen");
+    audiences.extend(decks_under(&site, "abteilungen"));
+    assert!(audiences.len() >= 10, "{audiences:?}");
+    for url in &audiences {
+        check_deck(&site, url, (1280, 720), false);
+        let slug = url.trim_end_matches('/').rsplit('/').next().expect("slug");
+        let page = project.html(&format!("site/{url}index.html"));
+        assert_eq!(
+            page.attrs("a.button-download", "href"),
+            [
+                format!("../../{url}{slug}.pdf"),
+                format!("../../{url}{slug}.pptx")
+            ],
+            "{url}"
         );
     }
 }
@@ -247,7 +273,9 @@ fn an_english_4_3_deck_keeps_layouts_formats_pictures_and_links() {
     let run = project.run(&["export", "--pdf", "--pptx", "--handout", "management"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let site = project.site();
-    check_deck(&site, "talks/management/", (960, 720));
+    check_deck(&site, "talks/management/", (960, 720), true);
+    // `management` also names the generated deck of the stakeholder Management.
+    check_deck(&site, "stakeholders/management/", (960, 720), false);
 
     let pdf = site.join("talks/management/management.pdf");
     let urls = tool("pdfinfo", &["-url", pdf.to_str().expect("path")]);

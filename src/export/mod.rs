@@ -19,6 +19,7 @@ use std::path::Path;
 use crate::Generated;
 use crate::config::{CONFIG_FILE, Export};
 use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::site::Site;
 use crate::source::Kind;
 
 /// A kind of exported file.
@@ -85,41 +86,108 @@ pub fn deck_slug(url: &str) -> &str {
         .unwrap_or("index")
 }
 
-/// The export files of the deck at page URL `url`, relative to the build root.
-pub fn files_of(export: &Export, url: &str) -> Vec<(Format, String)> {
-    Format::requested(export)
-        .into_iter()
-        .map(|format| (format, format!("{url}{}", format.file_name(deck_slug(url)))))
-        .collect()
+/// A deck the site builds: a deck page, or the generated deck of an audience term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Content page `p`, of kind deck.
+    Page(usize),
+    /// Term `n` of taxonomy `t` (stakeholders or departments).
+    Audience(usize, usize),
 }
 
-/// Whether the deck page with `url` and content path `rel` is one that `export` names.
-pub fn selects(export: &Export, url: &str, rel: &str) -> bool {
-    export.decks.is_empty() || export.decks.iter().any(|name| names(name, url, rel))
+/// A deck that can be exported, with the names a user may give it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub source: Source,
+    /// The URL of the deck's page (a deck page or the term page): exports sit there.
+    pub url: String,
+    /// The content path of a deck page; empty for an audience deck.
+    pub rel: String,
 }
 
-/// Whether a deck name given by the user means the deck at `url` from `rel`: its slug,
-/// its URL or its content path, with or without `.md`.
-fn names(name: &str, url: &str, rel: &str) -> bool {
-    let name = name.trim_matches('/');
-    let name = name.strip_prefix("content/").unwrap_or(name);
-    name == deck_slug(url)
-        || name == url.trim_matches('/')
-        || name == rel
-        || name == rel.trim_end_matches(".md")
+impl Target {
+    /// The deck page `p`.
+    pub fn page(site: &Site, p: usize) -> Target {
+        let page = &site.pages[p];
+        Target {
+            source: Source::Page(p),
+            url: page.url.clone(),
+            rel: page.source.rel.clone(),
+        }
+    }
+
+    /// The generated deck of term `n` of taxonomy `t`.
+    pub fn audience(site: &Site, t: usize, n: usize) -> Target {
+        Target {
+            source: Source::Audience(t, n),
+            url: site.taxonomies[t].terms[n].url.clone(),
+            rel: String::new(),
+        }
+    }
+
+    /// The formats of `export` this deck has: a generated deck has no handout page to
+    /// print.
+    pub fn formats(&self, export: &Export) -> Vec<Format> {
+        Format::requested(export)
+            .into_iter()
+            .filter(|&f| f != Format::Handout || matches!(self.source, Source::Page(_)))
+            .collect()
+    }
+
+    /// The export files of this deck, relative to the build root.
+    pub fn files(&self, export: &Export) -> Vec<(Format, String)> {
+        self.formats(export)
+            .into_iter()
+            .map(|format| {
+                let name = format.file_name(deck_slug(&self.url));
+                (format, format!("{}{name}", self.url))
+            })
+            .collect()
+    }
+
+    /// Whether `export` asks for this deck.
+    pub fn selected(&self, export: &Export) -> bool {
+        export.decks.is_empty() || export.decks.iter().any(|name| self.named(name))
+    }
+
+    /// Whether a deck name given by the user means this deck: its slug, its URL or its
+    /// content path, with or without `.md`.
+    fn named(&self, name: &str) -> bool {
+        let name = name.trim_matches('/');
+        let name = name.strip_prefix("content/").unwrap_or(name);
+        name == deck_slug(&self.url)
+            || name == self.url.trim_matches('/')
+            || (!self.rel.is_empty()
+                && (name == self.rel || name == self.rel.trim_end_matches(".md")))
+    }
+}
+
+/// Every deck the site builds: deck pages in page order, then the generated decks of
+/// audience terms in taxonomy and term order.
+pub fn targets(site: &Site) -> Vec<Target> {
+    let pages = (0..site.pages.len())
+        .filter(|&p| site.pages[p].kind() == Kind::Deck)
+        .map(|p| Target::page(site, p));
+    let audiences = site
+        .taxonomies
+        .iter()
+        .enumerate()
+        .filter(|(_, taxonomy)| taxonomy.has_audience_decks())
+        .flat_map(|(t, taxonomy)| (0..taxonomy.terms.len()).map(move |n| (t, n)))
+        .map(|(t, n)| Target::audience(site, t, n));
+    pages.chain(audiences).collect()
 }
 
 /// Checks that every deck `export` names exists in the built site.
-pub fn check_names(generated: &Generated) -> Diagnostics {
+pub fn check_names(generated: &Generated, targets: &[Target]) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let decks: Vec<(&str, &str)> = deck_pages(generated)
-        .map(|p| (p.url.as_str(), p.source.rel.as_str()))
-        .collect();
     for name in &generated.config.export.decks {
-        if decks.iter().any(|(url, rel)| names(name, url, rel)) {
+        if targets.iter().any(|target| target.named(name)) {
             continue;
         }
-        let slugs: Vec<&str> = decks.iter().map(|(url, _)| deck_slug(url)).collect();
+        let mut slugs: Vec<&str> = targets.iter().map(|t| deck_slug(&t.url)).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
         let mut diagnostic = Diagnostic::error("", 0, 0, format!("unknown deck '{name}'"));
         diagnostic = match nearest(name, slugs.iter().copied()) {
             Some(close) => diagnostic.with_hint(format!("did you mean '{close}'?")),
@@ -131,34 +199,23 @@ pub fn check_names(generated: &Generated) -> Diagnostics {
     diags
 }
 
-fn deck_pages(generated: &Generated) -> impl Iterator<Item = &crate::site::Page> {
-    generated
-        .site
-        .pages
-        .iter()
-        .filter(|p| p.kind() == Kind::Deck)
-}
-
 /// Writes the exports the configuration asks for, reading the rendered site from `dir`
 /// (the staging folder). Returns every file it made; nothing is written.
 pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnostics> {
     let export = &generated.config.export;
-    let names = check_names(generated);
+    let site = &generated.site;
+    let all = targets(site);
+    let names = check_names(generated, &all);
     if names.has_errors() {
         return Err(names);
     }
-    let formats = Format::requested(export);
-    let decks: Vec<usize> = generated
-        .site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind() == Kind::Deck && selects(export, &p.url, &p.source.rel))
-        .map(|(i, _)| i)
-        .collect();
+    let decks: Vec<Target> = all.into_iter().filter(|t| t.selected(export)).collect();
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
-    let printer = if formats.iter().any(|f| f.printed()) && !decks.is_empty() {
+    let printed = decks
+        .iter()
+        .any(|deck| deck.formats(export).iter().any(|f| f.printed()));
+    let printer = if printed {
         match browser::find(export.browser.as_deref()).and_then(|path| pdf::Printer::launch(&path))
         {
             Ok(printer) => Some(printer),
@@ -170,20 +227,29 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
     } else {
         None
     };
-    let renderer =
-        crate::render::Renderer::new(&generated.site, &generated.config, &generated.theme);
-    for &p in &decks {
-        let page = &generated.site.pages[p];
-        let source = format!("{}/{}", generated.config.src.display(), page.source.rel);
-        for (format, path) in files_of(export, &page.url) {
+    let renderer = crate::render::Renderer::new(site, &generated.config, &generated.theme);
+    let strings = |key: &str| renderer.string(key);
+    for deck in &decks {
+        let (source, title, slides) = match deck.source {
+            Source::Page(p) => (
+                format!("{}/{}", generated.config.src.display(), deck.rel),
+                site.pages[p].title(),
+                crate::deck::page_slides(site, p, &strings),
+            ),
+            Source::Audience(t, n) => (
+                CONFIG_FILE.to_string(),
+                site.taxonomies[t].terms[n].name.as_str(),
+                crate::deck::audience_slides(site, &generated.config, (t, n), &strings),
+            ),
+        };
+        let mut slides = Some(slides);
+        for (format, path) in deck.files(export) {
             let made = match format {
                 Format::Pptx => {
                     let deck = pptx::Deck {
-                        title: page.title(),
-                        url: &page.url,
-                        slides: crate::deck::page_slides(&generated.site, p, &|key| {
-                            renderer.string(key)
-                        }),
+                        title,
+                        url: &deck.url,
+                        slides: slides.take().unwrap_or_default(),
                     };
                     pptx::write(&deck, &generated.config, dir)
                         .map_err(|e| format!("cannot write the PowerPoint file ({e})"))
@@ -191,9 +257,9 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                 Format::Pdf | Format::Handout => {
                     let Some(printer) = &printer else { continue };
                     let job = if format == Format::Pdf {
-                        pdf::Job::slides(&generated.config, &page.url)
+                        pdf::Job::slides(&generated.config, &deck.url)
                     } else {
-                        pdf::Job::handout(&page.url)
+                        pdf::Job::handout(&deck.url)
                     };
                     printer.print(dir, &job, &generated.config.base_url)
                 }
@@ -233,6 +299,22 @@ impl Problem {
 mod tests {
     use super::*;
 
+    fn deck_page() -> Target {
+        Target {
+            source: Source::Page(0),
+            url: "vortraege/betriebsrat/".into(),
+            rel: "vortraege/betriebsrat.md".into(),
+        }
+    }
+
+    fn audience_deck() -> Target {
+        Target {
+            source: Source::Audience(0, 0),
+            url: "zielgruppen/it-abteilung/".into(),
+            rel: String::new(),
+        }
+    }
+
     #[test]
     fn decks_are_named_by_slug_url_or_content_path() {
         for name in [
@@ -242,16 +324,18 @@ mod tests {
             "content/vortraege/betriebsrat.md",
             "/vortraege/betriebsrat/",
         ] {
-            assert!(
-                names(name, "vortraege/betriebsrat/", "vortraege/betriebsrat.md"),
-                "{name}"
-            );
+            assert!(deck_page().named(name), "{name}");
         }
-        assert!(!names(
-            "betrieb",
-            "vortraege/betriebsrat/",
-            "vortraege/betriebsrat.md"
-        ));
+        assert!(!deck_page().named("betrieb"));
+        for name in [
+            "it-abteilung",
+            "zielgruppen/it-abteilung",
+            "/zielgruppen/it-abteilung/",
+        ] {
+            assert!(audience_deck().named(name), "{name}");
+        }
+        assert!(!audience_deck().named(""));
+        assert!(!audience_deck().named("zielgruppen"));
     }
 
     #[test]
@@ -262,16 +346,27 @@ mod tests {
             handout: true,
             ..Export::default()
         };
-        let files: Vec<String> = files_of(&export, "vortraege/vertrieb/")
-            .into_iter()
-            .map(|(_, path)| path)
-            .collect();
+        let paths = |target: Target| -> Vec<String> {
+            target
+                .files(&export)
+                .into_iter()
+                .map(|(_, path)| path)
+                .collect()
+        };
         assert_eq!(
-            files,
+            paths(deck_page()),
             [
-                "vortraege/vertrieb/vertrieb.pdf",
-                "vortraege/vertrieb/vertrieb.pptx",
-                "vortraege/vertrieb/vertrieb-handout.pdf"
+                "vortraege/betriebsrat/betriebsrat.pdf",
+                "vortraege/betriebsrat/betriebsrat.pptx",
+                "vortraege/betriebsrat/betriebsrat-handout.pdf"
+            ]
+        );
+        // A generated deck has no handout page to print.
+        assert_eq!(
+            paths(audience_deck()),
+            [
+                "zielgruppen/it-abteilung/it-abteilung.pdf",
+                "zielgruppen/it-abteilung/it-abteilung.pptx"
             ]
         );
     }

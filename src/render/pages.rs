@@ -123,12 +123,17 @@ impl Renderer<'_> {
     /// The files a build exports beside deck `p` (`[export]` or `buyin export`), with the
     /// labels of links to them; empty when it exports none.
     fn exports(&self, p: usize) -> Value {
-        let page = &self.site.pages[p];
+        self.export_links(&crate::export::Target::page(self.site, p))
+    }
+
+    /// Links to the exported files of `target`, labelled; empty when there are none.
+    fn export_links(&self, target: &crate::export::Target) -> Value {
         let export = &self.config.export;
-        if !crate::export::selects(export, &page.url, &page.source.rel) {
+        if !target.selected(export) {
             return json!([]);
         }
-        let files: Vec<Value> = crate::export::files_of(export, &page.url)
+        let files: Vec<Value> = target
+            .files(export)
             .into_iter()
             .map(|(format, url)| json!({"label": self.string(format.label_key()), "url": url}))
             .collect();
@@ -326,6 +331,7 @@ impl Renderer<'_> {
             "groups": groups,
             "counts": self.counts(&term.pages),
             "slides_url": audience.then(|| format!("{}slides/", term.url)),
+            "exports": if audience { self.export_links(&crate::export::Target::audience(self.site, t, n)) } else { json!([]) },
             "slides_label": self.slides_label(t),
         })
     }
