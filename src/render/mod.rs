@@ -10,6 +10,7 @@
 
 mod navigation;
 mod pages;
+mod qa;
 mod shortcodes;
 mod site_files;
 mod slides;
@@ -289,7 +290,7 @@ impl<'a> Renderer<'a> {
             Job::Sitemap if self.config.base_url.is_empty() => return Ok(Vec::new()),
             Job::Sitemap => self.sitemap().into_bytes(),
             Job::SearchIndex => return Ok(self.search_index()),
-            Job::QaIndex => self.qa_index().into_bytes(),
+            Job::QaIndex => return Ok(self.qa_files()),
         };
         Ok(vec![(path, text)])
     }
@@ -331,7 +332,7 @@ pub fn job_path(site: &Site, job: Job) -> Option<String> {
         Job::NotFound => "404.html".into(),
         Job::Sitemap => "sitemap.xml".into(),
         Job::SearchIndex => crate::search::INDEX_PATH.into(),
-        Job::QaIndex => "assets/qa-index.js".into(),
+        Job::QaIndex => qa::INDEX_PATH.into(),
     })
 }
 
@@ -365,10 +366,13 @@ impl Contexts {
 }
 
 /// The first file ([`job_path`]) of the job that also renders `path`, when that job
-/// renders several: the search index's shards, the parts of a split print view.
+/// renders several: the search index's shards, the Q&A answer parts, the parts of a
+/// split print view.
 pub fn rendered_with(path: &str) -> Option<&'static str> {
     if path.starts_with(crate::search::SHARD_DIR) {
         Some(crate::search::INDEX_PATH)
+    } else if path.starts_with(qa::PART_DIR) {
+        Some(qa::INDEX_PATH)
     } else if path.starts_with("print-") && path.ends_with(".html") && !path.contains('/') {
         Some(site_files::PRINT_PATH)
     } else {

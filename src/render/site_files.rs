@@ -1,5 +1,5 @@
-//! The files made from the whole site: the print view, `sitemap.xml`, the search index
-//! and the Q&A index that decks load.
+//! The files made from the whole site: the print view, `sitemap.xml` and the search
+//! index.
 
 use std::borrow::Cow;
 use std::sync::PoisonError;
@@ -282,41 +282,10 @@ impl Renderer<'_> {
             _ => None,
         }
     }
-
-    pub(super) fn qa_index(&self) -> String {
-        let items: Vec<Value> = self
-            .site
-            .pages
-            .iter()
-            .filter_map(|page| {
-                let KindData::Argument(argument) = &page.source.front.kind else { return None };
-                let front = &page.source.front;
-                Some(json!({
-                    "title": front.title,
-                    "objection": argument.objection,
-                    "stakeholders": front.taxonomies.get("stakeholders").cloned().unwrap_or_default(),
-                    "tags": front.taxonomies.get("tags").cloned().unwrap_or_default(),
-                    "url": page.url,
-                    "summary": crate::summary::html(&argument.summary),
-                    "answer": rebase_qa(&page.rendered.html(), &page.url),
-                }))
-            })
-            .collect();
-        format!(
-            "window.BUYIN_QA = {};\n",
-            serde_json::to_string(&items).unwrap_or_else(|_| "[]".into())
-        )
-    }
 }
 
 /// Relative links of a page rebased to the print page at the root.
 pub(super) fn rebase_print(html: &str, url: &str) -> String {
-    crate::url::rebase_html(html, url, "")
-}
-
-/// Relative links of an argument made root-relative for the Q&A slide; the deck runtime
-/// prefixes them with the deck's own way to the root.
-fn rebase_qa(html: &str, url: &str) -> String {
     crate::url::rebase_html(html, url, "")
 }
 

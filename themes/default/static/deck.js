@@ -571,6 +571,35 @@
     });
   }
 
+  // The answers lie in part files beside qa-index.js (assets/qa/N.js), each
+  // adding its answers to BUYIN_QA_ANSWERS by index; a part is loaded by a
+  // <script> tag (so from file:// too) when one of its answers is first shown.
+  const qaParts = {};
+  function qaAnswer(i) {
+    const answers = window.BUYIN_QA_ANSWERS || {};
+    if (Object.prototype.hasOwnProperty.call(answers, i)) return answers[i];
+    const part = QA[i].part;
+    if (part == null) return QA[i].answer || '';
+    if (!qaParts[part]) {
+      qaParts[part] = 'loading';
+      const script = document.createElement('script');
+      script.src = ROOT + 'assets/qa/' + part + '.js';
+      const done = (outcome) => () => {
+        qaParts[part] = outcome;
+        // Draw the answer now that it is here (or without it, if the part is missing).
+        if (qaSlide && QA[state.qa] && QA[state.qa].part === part) {
+          qaSlide.remove();
+          qaSlide = null;
+          render();
+        }
+      };
+      script.onload = done('loaded');
+      script.onerror = done('failed');
+      document.head.appendChild(script);
+    }
+    return qaParts[part] === 'loading' ? null : '';
+  }
+
   let qaSlide = null;
   function renderQa() {
     const entry = state.qa >= 0 ? QA[state.qa] : null;
@@ -579,6 +608,7 @@
       return;
     }
     if (qaSlide && qaSlide.dataset.qa === String(state.qa)) return;
+    const html = qaAnswer(state.qa);
     if (qaSlide) qaSlide.remove();
     qaSlide = el('div', 'slide answer deck-qa-slide is-current');
     qaSlide.dataset.qa = String(state.qa);
@@ -588,7 +618,8 @@
     const content = el('div', 'slide-content');
     const quote = el('blockquote', 'deck-qa-objection', entry.objection || entry.title || '');
     const answer = el('div', 'deck-qa-answer');
-    answer.innerHTML = entry.answer || '';
+    answer.innerHTML = html || '';
+    if (html == null) qaSlide.setAttribute('aria-busy', 'true');
     rootLinks(answer);
     // Like the deck's own answer slides: the lead (up to the first h2/h3) goes
     // on the slide, the whole answer into the notes for the presenter.
