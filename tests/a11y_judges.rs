@@ -21,16 +21,6 @@ use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::{Emulation, Page};
 use serde_json::Value;
 
-/// TEMPORARY known failures, each `(where, what)`: a finding whose `site/path` contains
-/// `where` and whose text contains `what` is printed but does not fail the tests yet.
-/// Deck fixes (unique ids in decks, handouts and the print view; the slide counter's
-/// contrast; heading levels in handouts) remove these; the list must end up empty.
-const KNOWN_FAILURES: &[(&str, &str)] = &[
-    ("/slides/index.html", "): .deck-number |"),
-    ("bundled/", "Duplicate ID"),
-    ("bundled/vortraege/", "skipping 1 heading level"),
-];
-
 /// The tags axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 const AXE_TAGS: &str = r#"["wcag2a","wcag2aa","wcag21a","wcag21aa"]"#;
 
@@ -117,36 +107,13 @@ fn html_files(site: &Path) -> Vec<String> {
         .collect()
 }
 
-fn known(site: &str, path: &str, finding: &str) -> bool {
-    let place = format!("{site}/{path}");
-    KNOWN_FAILURES
-        .iter()
-        .any(|(at, what)| place.contains(at) && finding.contains(what))
-}
-
-/// Findings per `site/path`, checked against the known failures: prints all of them and
-/// panics when one outside the list remains.
+/// Prints every finding per `site/path` and fails when there is one: nothing is tolerated.
 fn verdict(judge: &str, findings: &BTreeMap<(String, String), Vec<String>>) {
     let mut failing = 0;
-    let mut used = vec![false; KNOWN_FAILURES.len()];
     for ((site, path), lines) in findings {
         for line in lines {
-            let tolerated = known(site, path, line);
-            if tolerated {
-                let place = format!("{site}/{path}");
-                for (i, (at, what)) in KNOWN_FAILURES.iter().enumerate() {
-                    used[i] |= place.contains(at) && line.contains(what);
-                }
-            } else {
-                failing += 1;
-            }
-            let mark = if tolerated { " (known failure)" } else { "" };
-            eprintln!("{judge}: {site}/{path}{mark}: {line}");
-        }
-    }
-    for (entry, used) in KNOWN_FAILURES.iter().zip(used) {
-        if !used {
-            eprintln!("{judge}: known failure {entry:?} not seen by this judge");
+            failing += 1;
+            eprintln!("{judge}: {site}/{path}: {line}");
         }
     }
     assert_eq!(
