@@ -537,7 +537,7 @@ fn new(root: &Path, new_content: &scaffold::NewContent, reporter: &Reporter) -> 
             ExitCode::SUCCESS
         }
         Err(e) => {
-            say!("error: {e}");
+            say!("{}", e.0.render(&reporter.catalog));
             ExitCode::from(if scaffold::KINDS.contains(&kind) {
                 1
             } else {
@@ -564,7 +564,7 @@ fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            say!("error: {e}");
+            say!("{}", e.0.render(&reporter.catalog));
             ExitCode::from(1)
         }
     }

@@ -10,19 +10,38 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{CONFIG_FILE, Config};
+use crate::diag::Diagnostic;
 use crate::slug::slugify;
 use crate::theme::DEFAULT_THEME;
 
 /// Kinds `buyin new` knows, with the folder each goes to.
 pub const KINDS: [&str; 5] = ["page", "argument", "case", "deck", "stage"];
 
-/// A scaffolding problem, shown to the user as it is.
+/// A scaffolding problem: a diagnostic of the message catalogue that belongs to no
+/// file, printed in the reader's language (`Display` gives the English text).
 #[derive(Debug)]
-pub struct ScaffoldError(pub String);
+pub struct ScaffoldError(pub Diagnostic);
+
+impl ScaffoldError {
+    fn new(code: &'static str, args: &[(&str, &str)]) -> Self {
+        ScaffoldError(Diagnostic::coded(code, args))
+    }
+
+    /// A file-system problem with `path`.
+    fn io(code: &'static str, path: &Path, error: &std::io::Error) -> Self {
+        ScaffoldError::new(
+            code,
+            &[
+                ("path", &path.display().to_string()),
+                ("error", &error.to_string()),
+            ],
+        )
+    }
+}
 
 impl std::fmt::Display for ScaffoldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -50,19 +69,21 @@ pub fn new_content(
         audience,
     } = *new;
     if !KINDS.contains(&kind) {
-        let hint = crate::diag::nearest(kind, KINDS)
-            .map(|n| format!(" (did you mean '{n}'?)"))
-            .unwrap_or_default();
-        return Err(ScaffoldError(format!(
-            "unknown kind '{kind}'{hint}; kinds are: {}",
-            KINDS.join(", ")
-        )));
+        let kinds = KINDS.join(", ");
+        let args = [("kind", kind), ("kinds", kinds.as_str())];
+        return Err(match crate::diag::nearest(kind, KINDS) {
+            Some(near) => ScaffoldError(
+                Diagnostic::coded("new-unknown-kind-near", &args).with_arg("near", near),
+            ),
+            None => ScaffoldError::new("new-unknown-kind", &args),
+        });
     }
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(ScaffoldError(format!(
-            "title '{title}' has no letters or digits to make a file name from"
-        )));
+        return Err(ScaffoldError::new(
+            "new-title-without-letters",
+            &[("title", title)],
+        ));
     }
     let german = config.language.starts_with("de");
     let folder = match kind {
@@ -75,10 +96,12 @@ pub fn new_content(
     let dir = root.join(&config.src).join(&folder);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
-        return Err(ScaffoldError(format!(
-            "{} already exists; choose another title",
-            path.strip_prefix(root).unwrap_or(&path).display()
-        )));
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        return Err(ScaffoldError::new("new-exists", &[("path", &shown)]));
     }
     let template = archetype(root, kind)?;
     let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
@@ -95,10 +118,8 @@ pub fn new_content(
     } else {
         text
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| ScaffoldError(format!("cannot create {} ({e})", dir.display())))?;
-    std::fs::write(&path, text)
-        .map_err(|e| ScaffoldError(format!("cannot write {} ({e})", path.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| ScaffoldError::io("cannot-create", &dir, &e))?;
+    std::fs::write(&path, text).map_err(|e| ScaffoldError::io("cannot-write", &path, &e))?;
     Ok(path.strip_prefix(root).unwrap_or(&path).to_path_buf())
 }
 
@@ -119,14 +140,14 @@ fn archetype(root: &Path, kind: &str) -> Result<String, ScaffoldError> {
     let own = root.join("archetypes").join(format!("{kind}.md"));
     if own.is_file() {
         return std::fs::read_to_string(&own)
-            .map_err(|e| ScaffoldError(format!("cannot read {} ({e})", own.display())));
+            .map_err(|e| ScaffoldError::io("cannot-read", &own, &e));
     }
     let name = format!("archetypes/{kind}.md");
     DEFAULT_THEME
         .iter()
         .find(|(path, _)| *path == name)
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .ok_or_else(|| ScaffoldError(format!("no archetype for kind '{kind}'")))
+        .ok_or_else(|| ScaffoldError::new("no-archetype", &[("kind", kind)]))
 }
 
 /// Files of a new project: path -> text.
@@ -177,10 +198,10 @@ const STARTER: &[(&str, &str)] = &[
 /// Scaffolds a new project in `dir`; refuses a folder that already has a `book.toml`.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.join(CONFIG_FILE).exists() {
-        return Err(ScaffoldError(format!(
-            "{} already holds a {CONFIG_FILE}; nothing was changed",
-            dir.display()
-        )));
+        return Err(ScaffoldError::new(
+            "init-exists",
+            &[("dir", &dir.display().to_string())],
+        ));
     }
     let mut written = Vec::new();
     for (rel, text) in STARTER {
@@ -190,10 +211,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| ScaffoldError(format!("cannot create {} ({e})", parent.display())))?;
+                .map_err(|e| ScaffoldError::io("cannot-create", parent, &e))?;
         }
-        std::fs::write(&path, text)
-            .map_err(|e| ScaffoldError(format!("cannot write {} ({e})", path.display())))?;
+        std::fs::write(&path, text).map_err(|e| ScaffoldError::io("cannot-write", &path, &e))?;
         written.push(PathBuf::from(rel));
     }
     Ok(written)

@@ -169,3 +169,46 @@ fn template_errors_speak_the_project_language() {
         english.stderr()
     );
 }
+
+#[test]
+fn new_and_init_refuse_in_the_project_language() {
+    let german = project("de");
+    assert_eq!(german.run(&["new", "case", "Messe"]).code(), 0);
+    let again = german.run(&["new", "case", "Messe"]);
+    assert_eq!(again.code(), 1, "{}", again.stderr());
+    assert_eq!(
+        again.stderr().trim(),
+        "error: content/praxis/messe.md gibt es schon; einen anderen Titel wählen"
+    );
+    let kind = german.run(&["new", "argumnet", "Zu teuer"]);
+    assert_eq!(kind.code(), 2, "{}", kind.stderr());
+    assert_eq!(
+        kind.stderr().trim(),
+        "error: unbekannte Art 'argumnet' (meinten Sie 'argument'?); Arten sind: page, argument, case, deck, stage"
+    );
+    let init = german.run(&["init", "."]);
+    assert_eq!(init.code(), 1, "{}", init.stderr());
+    assert!(
+        init.stderr().starts_with("error: ")
+            && init
+                .stderr()
+                .contains(" enthält schon eine book.toml; nichts wurde geändert"),
+        "{}",
+        init.stderr()
+    );
+
+    let english = project("en");
+    assert_eq!(english.run(&["new", "case", "Fair"]).code(), 0);
+    let again = english.run(&["new", "case", "Fair"]);
+    assert_eq!(
+        again.stderr().trim(),
+        "error: content/cases/fair.md already exists; choose another title"
+    );
+    let init = english.run_en(&["init", "."]);
+    assert!(
+        init.stderr()
+            .contains(" already holds a book.toml; nothing was changed"),
+        "{}",
+        init.stderr()
+    );
+}

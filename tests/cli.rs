@@ -295,7 +295,7 @@ fn new_refuses_to_overwrite() {
     project.write(file, "---\ntitle: \"Meins\"\n---\nNicht anfassen.\n");
     let run = project.run(&["new", "argument", "Überwachung"]);
     assert_ne!(run.code(), 0);
-    assert!(run.stderr().contains("exists"), "{}", run.stderr());
+    assert!(run.stderr().contains("gibt es schon"), "{}", run.stderr());
     assert_eq!(
         project.read(file),
         "---\ntitle: \"Meins\"\n---\nNicht anfassen.\n"
