@@ -357,6 +357,23 @@ fn an_english_4_3_deck_keeps_layouts_formats_pictures_and_links() {
     ] {
         assert!(alt.contains(part), "{alt}");
     }
+
+    // Printed again, the PDFs have the same bytes (no creation date).
+    let handout = site.join("talks/management/management-handout.pdf");
+    let printed = [
+        std::fs::read(&pdf).expect("pdf"),
+        std::fs::read(&handout).expect("pdf"),
+    ];
+    let again = project.run(&["export", "--pdf", "--handout", "talks/management"]);
+    assert_eq!(again.code(), 0, "{}", again.stderr());
+    assert!(
+        std::fs::read(&pdf).expect("pdf") == printed[0],
+        "same deck, different PDF bytes"
+    );
+    assert!(
+        std::fs::read(&handout).expect("pdf") == printed[1],
+        "same deck, different handout bytes"
+    );
 }
 
 #[test]

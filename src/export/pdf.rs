@@ -124,7 +124,29 @@ fn print_in(tab: &Arc<Tab>, dir: &Path, job: &Job, base_url: &str) -> Result<Vec
         generate_document_outline: Some(true),
         ..PrintToPdfOptions::default()
     }))
+    .map(without_dates)
     .map_err(|e| format!("the browser failed to print ({e})"))
+}
+
+/// The PDF with the creation and modification dates of its document information blanked
+/// out, so that the same deck prints to the same bytes. Each entry becomes spaces of its
+/// own length, which keeps every byte offset of the cross-reference table valid.
+fn without_dates(mut pdf: Vec<u8>) -> Vec<u8> {
+    for key in [&b"/CreationDate ("[..], &b"/ModDate ("[..]] {
+        let mut from = 0;
+        while let Some(at) = find(&pdf[from..], key).map(|i| i + from) {
+            let Some(len) = pdf[at..].iter().position(|&b| b == b')') else {
+                break;
+            };
+            pdf[at..=at + len].fill(b' ');
+            from = at + len;
+        }
+    }
+    pdf
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Rewrites links that lead to other files of the site, then waits for fonts and
@@ -150,4 +172,20 @@ const PREPARE: &str = r#"(async () => {
 
 fn json_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_blanked_in_place() {
+        let pdf = b"1 0 obj\n<</Title (Deck)\n/CreationDate (D:20261204201843+00'00')\n/ModDate (D:20261204201843+00'00')>>\nendobj".to_vec();
+        let blank = without_dates(pdf.clone());
+        assert_eq!(blank.len(), pdf.len());
+        let text = String::from_utf8(blank).expect("text");
+        assert!(text.contains("/Title (Deck)"));
+        assert!(!text.contains("Date"), "{text}");
+        assert!(!text.contains("2026"), "{text}");
+    }
 }
