@@ -221,15 +221,17 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // One diagnostic is one line (plus its hint), whatever a file name or a parser's
+        // message holds, so that tools can read the output line by line.
+        let message = one_line(&self.message);
         if self.path.is_empty() {
-            return format!("{label}: {}", self.message);
+            return format!("{label}: {message}");
         }
         format!(
-            "{label}: {}:{}:{}: {}",
-            self.path,
+            "{label}: {}:{}:{}: {message}",
+            escape_controls(&self.path),
             self.line.max(1),
             self.col.max(1),
-            self.message
         )
     }
 
@@ -264,6 +266,28 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// `text` on one line: its lines trimmed and joined with "; ".
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `path` with its control characters (a newline in a file name) written as escapes.
+fn escape_controls(path: &str) -> String {
+    path.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 /// The diagnostics of one run, in the order they were found until [`Diagnostics::sorted`].
@@ -367,5 +391,20 @@ mod tests {
         assert_eq!(nearest("stakehodlers", keys), Some("stakeholders"));
         assert_eq!(nearest("titel", keys), Some("title"));
         assert_eq!(nearest("colour", keys), None);
+    }
+
+    #[test]
+    fn a_diagnostic_is_one_line_whatever_its_path_and_message_hold() {
+        let d = Diagnostic::error(
+            "content/zeile\numbruch.md",
+            4,
+            2,
+            "invalid TOML (invalid table header\nduplicate key `x`)",
+        );
+        assert_eq!(
+            d.to_string(),
+            "error: content/zeile\\numbruch.md:4:2: invalid TOML (invalid table header; \
+             duplicate key `x`)"
+        );
     }
 }
