@@ -143,13 +143,9 @@ impl<'a> Renderer<'a> {
         // The few whole-site files first: each is one long job, and one that starts
         // last would leave the other cores idle at the end. The output is sorted by
         // path, so the order of jobs does not reach it.
-        let mut jobs = vec![
-            Job::SearchIndex,
-            Job::Print,
-            Job::QaIndex,
-            Job::NotFound,
-            Job::Sitemap,
-        ];
+        let mut jobs = vec![Job::SearchIndex];
+        jobs.extend(print_jobs(self.site));
+        jobs.extend([Job::QaIndex, Job::NotFound, Job::Sitemap]);
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             if taxonomy.has_audience_decks() {
                 jobs.extend((0..taxonomy.terms.len()).map(|n| Job::AudienceSlides(t, n)));
@@ -273,7 +269,8 @@ impl<'a> Renderer<'a> {
                 let url = format!("{}slides/", term.url);
                 self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
             }
-            Job::Print => return self.print_files(),
+            Job::Print => self.print_main()?,
+            Job::PrintPart(k) => self.print_part(k)?,
             Job::NotFound => {
                 let mut vars = self.base_vars("");
                 vars.set("sidebar", self.sidebar(None, "")?.as_ref());
@@ -309,8 +306,10 @@ pub enum Job {
     Slides(usize),
     /// The generated deck of term `n` of taxonomy `t`.
     AudienceSlides(usize, usize),
-    /// `print.html`: the whole site on one page.
+    /// `print.html`: the whole site on one page, or the index of its parts.
     Print,
+    /// Part `k` of a split print view (see [`print_jobs`]).
+    PrintPart(usize),
     NotFound,
     Sitemap,
     SearchIndex,
@@ -329,11 +328,20 @@ pub fn job_path(site: &Site, job: Job) -> Option<String> {
             )
         }
         Job::Print => site_files::PRINT_PATH.into(),
+        Job::PrintPart(k) => site_files::print_part_path(site, k)?,
         Job::NotFound => "404.html".into(),
         Job::Sitemap => "sitemap.xml".into(),
         Job::SearchIndex => crate::search::INDEX_PATH.into(),
         Job::QaIndex => qa::INDEX_PATH.into(),
     })
+}
+
+/// The jobs of the print view: `print.html` and, on a large site, its parts.
+pub fn print_jobs(site: &Site) -> Vec<Job> {
+    let parts = site_files::print_part_count(site);
+    std::iter::once(Job::Print)
+        .chain((0..parts).map(Job::PrintPart))
+        .collect()
 }
 
 /// Template contexts that already hold what every template shares (`config`,
@@ -366,15 +374,12 @@ impl Contexts {
 }
 
 /// The first file ([`job_path`]) of the job that also renders `path`, when that job
-/// renders several: the search index's shards, the Q&A answer parts, the parts of a
-/// split print view.
+/// renders several: the search index's shards, the Q&A answer parts.
 pub fn rendered_with(path: &str) -> Option<&'static str> {
     if path.starts_with(crate::search::SHARD_DIR) {
         Some(crate::search::INDEX_PATH)
     } else if path.starts_with(qa::PART_DIR) {
         Some(qa::INDEX_PATH)
-    } else if path.starts_with("print-") && path.ends_with(".html") && !path.contains('/') {
-        Some(site_files::PRINT_PATH)
     } else {
         None
     }

@@ -11,7 +11,7 @@ use super::{Renderer, pages::stage_fields};
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
 use crate::search::{self, SearchDoc};
-use crate::site::{Node, NodeKind};
+use crate::site::{Node, NodeKind, Site};
 use crate::source::{Kind, KindData};
 
 /// The print view's file, the whole site or the index of its parts.
@@ -27,49 +27,114 @@ struct PrintPart<'p, 'n> {
     nodes: &'p [(&'n Node, usize)],
 }
 
-impl Renderer<'_> {
-    /// The print view: `print.html` with every page, or, for a site of more than
-    /// [`PRINT_PART_PAGES`] pages, `print.html` as an index of part files, one per
-    /// top-level section (cut again where a section is larger), so that no file grows
-    /// past what a browser opens and prints.
-    pub(super) fn print_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        let printed: Vec<(&Node, usize)> = self
-            .site
-            .order
-            .iter()
-            .filter_map(|&n| {
-                let node = &self.site.nodes[n];
-                let p = match node.kind {
-                    NodeKind::Page(p) => p,
-                    _ => node.intro?,
-                };
-                Some((node, p))
-            })
-            .collect();
-        if printed.len() <= PRINT_PART_PAGES {
-            let page = self.print_page(PRINT_PATH, &printed, None)?;
-            return Ok(vec![(PRINT_PATH.to_owned(), page)]);
+/// The pages of the print view in reading order: each node with its page.
+fn printed(site: &Site) -> Vec<(&Node, usize)> {
+    site.order
+        .iter()
+        .filter_map(|&n| {
+            let node = &site.nodes[n];
+            let p = match node.kind {
+                NodeKind::Page(p) => p,
+                _ => node.intro?,
+            };
+            Some((node, p))
+        })
+        .collect()
+}
+
+/// How many part files the print view has: none for a site of up to
+/// [`PRINT_PART_PAGES`] pages, whose `print.html` holds them all.
+pub(super) fn print_part_count(site: &Site) -> usize {
+    let printed = printed(site);
+    if printed.len() <= PRINT_PART_PAGES {
+        0
+    } else {
+        print_parts(site, &printed).len()
+    }
+}
+
+/// The path of print part `k`.
+pub(super) fn print_part_path(site: &Site, k: usize) -> Option<String> {
+    let printed = printed(site);
+    if printed.len() <= PRINT_PART_PAGES {
+        return None;
+    }
+    print_parts(site, &printed)
+        .into_iter()
+        .nth(k)
+        .map(|part| part.path)
+}
+
+/// The printed pages cut into parts: by top-level section (the first segment of
+/// their URL; the home page and other top-level pages each go with their own), each
+/// cut again after [`PRINT_PART_PAGES`] pages.
+fn print_parts<'p, 'n>(site: &Site, printed: &'p [(&'n Node, usize)]) -> Vec<PrintPart<'p, 'n>> {
+    let segment = |node: &Node| node.url.split('/').next().unwrap_or_default().to_owned();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < printed.len() {
+        let section = segment(printed[start].0);
+        let mut end = start + 1;
+        while end < printed.len() && segment(printed[end].0) == section {
+            end += 1;
         }
-        let parts = self.print_parts(&printed);
-        let index: Vec<Value> = parts
+        let title = site
+            .by_url
+            .get(&if section.is_empty() {
+                String::new()
+            } else {
+                format!("{section}/")
+            })
+            .map_or_else(|| section.clone(), |&n| site.nodes[n].title.clone());
+        let chunks: Vec<&[(&Node, usize)]> = printed[start..end].chunks(PRINT_PART_PAGES).collect();
+        let count = chunks.len();
+        for (k, nodes) in chunks.into_iter().enumerate() {
+            let number = parts.len() + 1;
+            let name = if section.is_empty() {
+                "start"
+            } else {
+                section.as_str()
+            };
+            parts.push(PrintPart {
+                path: format!("print-{number}-{name}.html"),
+                title: if count > 1 {
+                    format!("{title} ({}/{count})", k + 1)
+                } else {
+                    title.clone()
+                },
+                nodes,
+            });
+        }
+        start = end;
+    }
+    parts
+}
+
+impl Renderer<'_> {
+    /// `print.html`: every page, or, for a site of more than [`PRINT_PART_PAGES`]
+    /// pages, an index of part files ([`Renderer::print_part`]), one per top-level
+    /// section (cut again where a section is larger), so that no file grows past what
+    /// a browser opens and prints.
+    pub(super) fn print_main(&self) -> Result<Vec<u8>, Diagnostic> {
+        let printed = printed(self.site);
+        if printed.len() <= PRINT_PART_PAGES {
+            return self.print_page(PRINT_PATH, &printed, None);
+        }
+        let index: Vec<Value> = print_parts(self.site, &printed)
             .iter()
             .map(|part| json!({"title": part.title, "url": part.path, "pages": part.nodes.len()}))
             .collect();
-        let mut files = vec![(
-            PRINT_PATH.to_owned(),
-            self.print_page(PRINT_PATH, &[], Some(index))?,
-        )];
-        let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = parts
-            .par_iter()
-            .map(|part| {
-                Ok((
-                    part.path.clone(),
-                    self.print_page(&part.path, part.nodes, None)?,
-                ))
-            })
-            .collect();
-        files.extend(rendered?);
-        Ok(files)
+        self.print_page(PRINT_PATH, &[], Some(index))
+    }
+
+    /// Part `k` of a split print view; each part is a job of its own, so a large
+    /// site's print view never lies in memory whole.
+    pub(super) fn print_part(&self, k: usize) -> Result<Vec<u8>, Diagnostic> {
+        let printed = printed(self.site);
+        match print_parts(self.site, &printed).get(k) {
+            Some(part) => self.print_page(&part.path, part.nodes, None),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// One print file: the given pages, or (for the index of a split print view) the
@@ -95,53 +160,6 @@ impl Renderer<'_> {
             json!({"title": self.config.title, "url": path, "kind": "page"}),
         );
         self.render_vars("print.html", vars)
-    }
-
-    /// The printed pages cut into parts: by top-level section (the first segment of
-    /// their URL; the home page and other top-level pages each go with their own), each
-    /// cut again after [`PRINT_PART_PAGES`] pages.
-    fn print_parts<'p, 'n>(&self, printed: &'p [(&'n Node, usize)]) -> Vec<PrintPart<'p, 'n>> {
-        let segment = |node: &Node| node.url.split('/').next().unwrap_or_default().to_owned();
-        let mut parts = Vec::new();
-        let mut start = 0;
-        while start < printed.len() {
-            let section = segment(printed[start].0);
-            let mut end = start + 1;
-            while end < printed.len() && segment(printed[end].0) == section {
-                end += 1;
-            }
-            let title = self
-                .site
-                .by_url
-                .get(&if section.is_empty() {
-                    String::new()
-                } else {
-                    format!("{section}/")
-                })
-                .map_or_else(|| section.clone(), |&n| self.site.nodes[n].title.clone());
-            let chunks: Vec<&[(&Node, usize)]> =
-                printed[start..end].chunks(PRINT_PART_PAGES).collect();
-            let count = chunks.len();
-            for (k, nodes) in chunks.into_iter().enumerate() {
-                let number = parts.len() + 1;
-                let name = if section.is_empty() {
-                    "start"
-                } else {
-                    section.as_str()
-                };
-                parts.push(PrintPart {
-                    path: format!("print-{number}-{name}.html"),
-                    title: if count > 1 {
-                        format!("{title} ({}/{count})", k + 1)
-                    } else {
-                        title.clone()
-                    },
-                    nodes,
-                });
-            }
-            start = end;
-        }
-        parts
     }
 
     /// What `print.html` shows of one page: its heading fields and its content, links

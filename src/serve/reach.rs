@@ -238,7 +238,8 @@ pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job
             }
         }
     }
-    later.extend([Job::Print, Job::SearchIndex, Job::QaIndex]);
+    later.extend(crate::render::print_jobs(site));
+    later.extend([Job::SearchIndex, Job::QaIndex]);
     (now.into_iter().collect(), later.into_iter().collect())
 }
 
