@@ -38,12 +38,12 @@ const VAGUE_LINK_TEXTS: &[&str] = &[
     "link here",
 ];
 
-/// One finding in a Markdown body: byte offset, message and hint.
+/// One finding in a Markdown body: byte offset and a warning of the message catalogue
+/// (with its hint), not yet placed in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub offset: usize,
-    pub message: String,
-    pub hint: String,
+    pub problem: Diagnostic,
 }
 
 /// What decides how a body is read.
@@ -63,10 +63,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         };
         for finding in check_body(source.body(), rules) {
             let (line, col) = source.body_line_col(finding.offset);
-            out.push(
-                Diagnostic::warning(&source.path, line, col, finding.message)
-                    .with_hint(finding.hint),
-            );
+            out.push(finding.problem.at(&source.path, line, col));
         }
     }
     out
@@ -79,15 +76,13 @@ pub fn statement_reference(config: &Config, site: &Site, book_toml: &str) -> Opt
         return None;
     }
     let (line, col) = find_key(book_toml, "statement").unwrap_or((0, 0));
-    Some(
-        Diagnostic::error(
-            CONFIG_FILE,
-            line,
-            col,
-            format!("accessibility statement '{rel}' does not exist in the content folder"),
-        )
-        .with_hint("give the path of the statement page relative to the content folder, e.g. \"barrierefreiheit.md\""),
-    )
+    Some(Diagnostic::coded_error(
+        CONFIG_FILE,
+        line,
+        col,
+        "accessibility-statement-missing",
+        &[("path", rel)],
+    ))
 }
 
 /// Findings of one Markdown body, in source order.
@@ -98,12 +93,12 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
     let mut image: Option<(usize, String)> = None;
     let mut link: Option<(usize, String, bool)> = None;
     let mut head: Option<(usize, bool)> = None;
-    let mut find = |offset: usize, message: String, hint: &str| {
-        findings.push(Finding {
-            offset,
-            message,
-            hint: hint.to_string(),
-        });
+    let mut find = |offset: usize, problem: Diagnostic| {
+        findings.push(Finding { offset, problem });
+    };
+    let warn = |code: &'static str, args: &[(&str, &str)]| Diagnostic {
+        severity: crate::diag::Severity::Warning,
+        ..Diagnostic::coded(code, args)
     };
     for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
         match &event {
@@ -112,12 +107,18 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
                 // The page title is the h1 above the body: the body may start at h1 or h2.
                 let highest = last_heading.map_or(2, |last| last + 1);
                 if level > highest {
-                    let after = last_heading
-                        .map_or("the page title (h1)".to_string(), |l| format!("an h{l}"));
+                    let (after, previous) = match last_heading {
+                        Some(l) => ("a11y.after-heading", l.to_string()),
+                        None => ("a11y.after-title", String::new()),
+                    };
+                    let level = level.to_string();
                     find(
                         range.start,
-                        format!("heading level skipped: an h{level} follows {after}"),
-                        "use the next level down (one more '#'), so screen-reader users can follow the outline",
+                        warn(
+                            "heading-skipped",
+                            &[("level", &level), ("previous", &previous)],
+                        )
+                        .with_part("after", after),
                     );
                 }
                 last_heading = Some(level);
@@ -127,11 +128,7 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
             Event::End(TagEnd::Image) => {
                 if let Some((start, alt)) = image.take() {
                     if alt.trim().is_empty() {
-                        find(
-                            start,
-                            "image without alt text".to_string(),
-                            "say in the brackets what the picture shows: ![what it shows](path)",
-                        );
+                        find(start, warn("image-without-alt", &[]));
                     }
                     if let Some((_, _, has_image)) = link.as_mut() {
                         *has_image |= !alt.trim().is_empty();
@@ -146,20 +143,9 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
                         .trim_matches(|c: char| !c.is_alphanumeric())
                         .to_lowercase();
                     if words.is_empty() && !has_image {
-                        find(
-                            start,
-                            "link without text".to_string(),
-                            "write what the link leads to between the brackets",
-                        );
+                        find(start, warn("link-without-text", &[]));
                     } else if VAGUE_LINK_TEXTS.contains(&words.as_str()) {
-                        find(
-                            start,
-                            format!(
-                                "link text '{}' does not say where the link goes",
-                                text.trim()
-                            ),
-                            "name the target instead, e.g. [the data protection checklist](…); screen readers list links out of context",
-                        );
+                        find(start, warn("vague-link-text", &[("text", text.trim())]));
                     }
                 }
             }
@@ -167,21 +153,13 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
             Event::End(TagEnd::TableHead) => {
                 if let Some((start, any)) = head.take() {
                     if !any {
-                        find(
-                            start,
-                            "table without header row (its first row is empty)".to_string(),
-                            "put a heading for each column in the first row",
-                        );
+                        find(start, warn("table-without-header", &[]));
                     }
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(at) = img_without_alt(html) {
-                    find(
-                        range.start + at,
-                        "image without alt text".to_string(),
-                        "give the <img> an alt attribute saying what it shows (alt=\"\" only for decoration)",
-                    );
+                    find(range.start + at, warn("html-image-without-alt", &[]));
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -201,11 +179,7 @@ pub fn check_body(body: &str, rules: Rules) -> Vec<Finding> {
     for call in calls.iter().filter(|c| c.name == "video") {
         let title = call.args.get("title").and_then(|a| a.as_text());
         if title.is_none_or(|t| t.trim().is_empty()) {
-            find(
-                call.span.start,
-                "video without title".to_string(),
-                "add title=\"…\": it names the video for screen readers and before it is loaded",
-            );
+            find(call.span.start, warn("video-without-title", &[]));
         }
     }
     findings.sort_by_key(|f| f.offset);
@@ -238,7 +212,7 @@ mod tests {
     fn messages(body: &str) -> Vec<String> {
         check_body(body, Rules::default())
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.problem.message)
             .collect()
     }
 

@@ -51,6 +51,48 @@ fn check_warns_about_each_accessibility_rule_at_its_place() {
 }
 
 #[test]
+fn a_german_project_gets_its_findings_in_german_at_the_same_places() {
+    let run = project().run(&["check"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 0, "{stderr}");
+    for expected in [
+        "warning: content/zugang.md:6:1: Bild ohne Alternativtext",
+        "  hint: in die eckigen Klammern schreiben, was das Bild zeigt: ![was es zeigt](pfad)",
+        "warning: content/zugang.md:8:12: Linktext 'hier' sagt nicht, wohin der Link führt",
+        "warning: content/zugang.md:10:1: Überschriftenebene übersprungen: eine h4 folgt auf den Seitentitel (h1)",
+        "warning: content/zugang.md:12:1: Tabelle ohne Kopfzeile (ihre erste Zeile ist leer)",
+        "warning: content/zugang.md:16:1: Video ohne Titel",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l == expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert_eq!(
+        stderr.lines().last(),
+        Some("Prüfung bestanden: 0 Fehler, 5 Warnungen")
+    );
+    let json = project().run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout()).expect("JSON report");
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "image-without-alt",
+            "vague-link-text",
+            "heading-skipped",
+            "table-without-header",
+            "video-without-title"
+        ]
+    );
+}
+
+#[test]
 fn check_strict_turns_the_findings_into_errors() {
     let project = project();
     let run = project.run_en(&["check", "--strict"]);
