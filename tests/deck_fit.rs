@@ -162,3 +162,46 @@ fn a_case_slide_shows_text_metrics_as_key_figures_beside_the_chart() {
         common::eval(&tab, visible)
     );
 }
+
+#[test]
+fn short_slides_sit_in_the_middle_of_the_canvas_in_every_layout() {
+    let Some(browser) = common::browser() else {
+        return;
+    };
+    let deck = "---\ntitle: \"Kurz\"\nkind: deck\n---\n\n## Ein Punkt\n\n- nur einer\n\n---\n\n\
+                <!-- class: columns -->\n\n## Plan\n\n### Wir tun\n\n- posten\n\n### Wir brauchen\n\n- Zeit\n";
+    let project = common::Project::new(&[
+        ("book.toml", common::BOOK),
+        ("content/index.md", "---\ntitle: Start\n---\nHallo.\n"),
+        ("content/kurz.md", deck),
+    ]);
+    project.build();
+    let tab = browser.new_tab().expect("tab");
+    let url = common::file_url(&project.site().join("kurz/slides/index.html"));
+    tab.navigate_to(&url).expect("navigate");
+    assert!(common::wait_for(
+        &tab,
+        "!!window.buyinDeck && document.readyState === 'complete'",
+        10
+    ));
+    // The space above the content and below it, per slide: balanced means about equal.
+    let gaps =
+        "JSON.stringify(Array.from(document.querySelectorAll('.deck > section.slide')).map(s => {
+        const c = s.querySelector('.slide-content');
+        const kids = Array.from(c.children);
+        const top = Math.min(...kids.map(k => k.getBoundingClientRect().top));
+        const bottom = Math.max(...kids.map(k => k.getBoundingClientRect().bottom));
+        const box = c.getBoundingClientRect();
+        return [Math.round(top - box.top), Math.round(box.bottom - bottom)];
+    }))";
+    let text = common::eval(&tab, gaps);
+    let gaps: Vec<(i64, i64)> = serde_json::from_str(text.as_str().expect("json")).expect("gaps");
+    assert_eq!(gaps.len(), 2, "{gaps:?}");
+    for (slide, (above, below)) in gaps.iter().enumerate() {
+        assert!(
+            *above > 100 && (above - below).abs() <= 4,
+            "slide {} is not balanced: {above} px above its content, {below} px below",
+            slide + 1
+        );
+    }
+}
