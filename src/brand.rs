@@ -66,7 +66,7 @@ pub fn palette(brand: &Brand) -> Palette {
 /// of the config, for line numbers.
 pub fn check(brand: &Brand, book_toml: &str) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    let mut warn = |key: &str, colour: Rgb, what: &str, backgrounds: &[Rgb], min: f64| {
+    let mut warn = |key: &str, colour: Rgb, backgrounds: &[Rgb], min: f64| {
         let got = worst_ratio(colour, backgrounds);
         if got >= min {
             return;
@@ -74,41 +74,32 @@ pub fn check(brand: &Brand, book_toml: &str) -> Vec<Diagnostic> {
         let shade = nearest_passing(colour, backgrounds, min);
         let (line, col) = find_key(book_toml, key).unwrap_or((0, 0));
         warnings.push(
-            Diagnostic::warning(
+            Diagnostic::coded_warning(
                 Path::new(CONFIG_FILE),
                 line,
                 col,
-                format!(
-                    "brand {key} {} has a contrast of {got:.2}:1 {what}, below {min}:1 (WCAG AA); the theme uses {} ({:.2}:1) there instead",
-                    colour.hex(),
-                    shade.hex(),
-                    worst_ratio(shade, backgrounds),
-                ),
+                "brand-contrast",
+                &[
+                    ("key", key),
+                    ("colour", &colour.hex()),
+                    ("ratio", &format!("{got:.2}")),
+                    ("min", &min.to_string()),
+                    ("shade", &shade.hex()),
+                    (
+                        "shade-ratio",
+                        &format!("{:.2}", worst_ratio(shade, backgrounds)),
+                    ),
+                ],
             )
-            .with_hint(format!(
-                "set {key} = \"{}\" to choose the shade yourself",
-                shade.hex()
-            )),
+            .with_part("where", &format!("contrast.{key}")),
         );
     };
     if let Some(primary) = Rgb::parse(&brand.primary) {
         // White on the primary has the same ratio as the primary on white.
-        warn(
-            "primary",
-            primary,
-            "as text on white and behind white text",
-            &[WHITE],
-            AA_TEXT,
-        );
+        warn("primary", primary, &[WHITE], AA_TEXT);
     }
     if let Some(accent) = Rgb::parse(&brand.accent) {
-        warn(
-            "accent",
-            accent,
-            "as large text and graphics on white",
-            &[WHITE],
-            AA_LARGE,
-        );
+        warn("accent", accent, &[WHITE], AA_LARGE);
     }
     warnings
 }

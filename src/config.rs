@@ -10,7 +10,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Diagnostics, line_col, nearest};
+use crate::catalog::Args;
+use crate::diag::{Diagnostic, Diagnostics, display_path, line_col, nearest};
 use crate::slug::slugify;
 
 /// The configuration file's name, which also marks a project root.
@@ -252,25 +253,26 @@ const NEUTRAL_ACCENT: &str = "#b5522d";
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
-        single(
-            Diagnostic::error(
-                CONFIG_FILE,
-                0,
-                0,
-                format!("cannot read {CONFIG_FILE} ({e})"),
-            )
-            .with_hint("run `buyin init` to create a project"),
-        )
+        single(Diagnostic::coded_error(
+            CONFIG_FILE,
+            0,
+            0,
+            "cannot-read-config",
+            &[("error", &e.to_string())],
+        ))
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
             e.utf8_error().valid_up_to(),
         );
-        single(
-            Diagnostic::error(CONFIG_FILE, line, col, "file is not valid UTF-8")
-                .with_hint("save the file with UTF-8 encoding"),
-        )
+        single(Diagnostic::coded_error(
+            CONFIG_FILE,
+            line,
+            col,
+            "not-utf8",
+            &[],
+        ))
     })?;
     parse(&text, root)
 }
@@ -390,13 +392,11 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let mut colour = |value: Option<Spanned<String>>, neutral: &str| match value {
         Some(value) => {
             if !is_hex_colour(value.get_ref()) {
-                diags.push(
-                    key_error(
-                        at(Some(value.span())),
-                        format!("brand colour '{}' is not a hex colour", value.get_ref()),
-                    )
-                    .with_hint("write it as \"#rrggbb\" or \"#rgb\""),
-                );
+                diags.push(key_error(
+                    at(Some(value.span())),
+                    "bad-colour",
+                    &[("value", value.get_ref())],
+                ));
             }
             value.into_inner()
         }
@@ -414,18 +414,13 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
                 .components()
                 .any(|c| matches!(c, std::path::Component::ParentDir))
         {
-            diags.push(
-                key_error(logo_at, "logo must be a path inside the project")
-                    .with_hint("put the file in static/ and write \"static/logo.svg\""),
-            );
+            diags.push(key_error(logo_at, "logo-outside-project", &[]));
         } else if !root.join(logo).is_file() {
-            diags.push(
-                key_error(
-                    logo_at,
-                    format!("logo file '{}' does not exist", logo.display()),
-                )
-                .with_hint("put the file in static/ or remove the `logo` key"),
-            );
+            diags.push(key_error(
+                logo_at,
+                "logo-missing",
+                &[("path", &display_path(logo))],
+            ));
         }
     }
 
@@ -434,10 +429,7 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
     let (width, height) = match parse_aspect(&aspect) {
         Some(size) => size,
         None => {
-            diags.push(
-                key_error(aspect_at, format!("slide aspect '{aspect}' is not a ratio"))
-                    .with_hint("use \"16:9\" or \"4:3\""),
-            );
+            diags.push(key_error(aspect_at, "bad-aspect", &[("aspect", &aspect)]));
             (1280, 720)
         }
     };
@@ -456,13 +448,11 @@ fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnostics) -> Co
                 let path_at = path.as_ref().map_or(table_at, |p| at(Some(p.span())));
                 let path = path.map_or_else(|| slugify(&key), Spanned::into_inner);
                 if slugify(&path) != path.trim_matches('/') || path.is_empty() {
-                    diags.push(
-                        key_error(
-                            path_at,
-                            format!("taxonomy path '{path}' is not a URL segment"),
-                        )
-                        .with_hint(format!("use \"{}\"", slugify(&path))),
-                    );
+                    diags.push(key_error(
+                        path_at,
+                        "bad-taxonomy-path",
+                        &[("path", &path), ("slug", &slugify(&path))],
+                    ));
                 }
                 let title = title.unwrap_or_else(|| key.clone());
                 Taxonomy {
@@ -539,13 +529,11 @@ fn check_accessibility(
         .map_or((0, 0), |s| setting_at(text, s.span().start));
     let status = status.map_or_else(|| "partial".to_string(), Spanned::into_inner);
     if !ACCESSIBILITY_STATUS.contains(&status.as_str()) {
-        diags.push(
-            key_error(
-                status_at,
-                format!("accessibility status '{status}' is not one of full, partial, none"),
-            )
-            .with_hint("full: conforms to WCAG 2.1 AA; partial: with the known limitations the statement lists; none"),
-        );
+        diags.push(key_error(
+            status_at,
+            "bad-accessibility-status",
+            &[("status", &status)],
+        ));
     }
     Accessibility {
         statement: statement.map(|s| s.trim_start_matches("./").to_string()),
@@ -634,9 +622,9 @@ fn setting_at(text: &str, value: usize) -> (usize, usize) {
     line_col(text, line_start + before.len() - before.trim_start().len())
 }
 
-/// An error at a setting's place in the file.
-fn key_error((line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(CONFIG_FILE, line, col, message)
+/// The catalogue's error `code` at a setting's place in the file.
+fn key_error((line, col): (usize, usize), code: &'static str, args: &Args) -> Diagnostic {
+    Diagnostic::coded_error(CONFIG_FILE, line, col, code, args)
 }
 
 /// Line and column of the first line that assigns `key` (`key =` or `key:`), if any;

@@ -385,12 +385,17 @@ fn main() -> ExitCode {
             if let Err(e) = ctrlc::set_handler(move || {
                 let _ = stop.send(());
             }) {
-                say!("warning: Ctrl-C will not stop cleanly ({e})");
+                let pid = std::process::id().to_string();
+                let error = e.to_string();
+                say!(
+                    "warning: {}",
+                    reporter.text("cli.no-stop-handler", &[("error", &error), ("pid", &pid)])
+                );
             }
             match buyin::serve::serve(&root, &options, std::sync::Arc::new(reporter), stopped) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    say!("error: {e}");
+                    say!("{}", e.diagnostic().render(&reporter.catalog));
                     ExitCode::from(if e.is_usage() { 2 } else { 1 })
                 }
             }

@@ -228,11 +228,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Vec<Source>, Diagnos
     }
     let walked = crate::walk::files(root, &content_dir, &config.build_dir);
     for (path, cause) in walked.unreadable {
-        diags.push(Diagnostic::error(
+        diags.push(Diagnostic::coded_error(
             path,
             0,
             0,
-            format!("cannot read ({cause})"),
+            "unreadable",
+            &[("error", &cause)],
         ));
     }
     let (files, too_deep): (Vec<PathBuf>, Vec<PathBuf>) = walked
@@ -244,18 +245,22 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Vec<Source>, Diagnos
             below.components().count() <= MAX_FOLDER_DEPTH
         });
     if let Some(first) = too_deep.iter().min_by_key(|p| p.components().count()) {
+        let files = match too_deep.len() {
+            1 => "count.files.one",
+            _ => "count.files.other",
+        };
         diags.push(
-            Diagnostic::error(
+            Diagnostic::coded_error(
                 relative(root, first),
                 1,
                 1,
-                format!(
-                    "nesting deeper than {MAX_FOLDER_DEPTH} folders ({} file{} that deep)",
-                    too_deep.len(),
-                    if too_deep.len() == 1 { "" } else { "s" }
-                ),
+                "folders-too-deep",
+                &[
+                    ("most", &MAX_FOLDER_DEPTH.to_string()),
+                    ("n", &too_deep.len().to_string()),
+                ],
             )
-            .with_hint("move the content into fewer levels of folders"),
+            .with_part("files", files),
         );
     }
     let results: Vec<Parsed> = files
@@ -416,7 +421,12 @@ fn placeholders(path: &Path, text: &str) -> Vec<Diagnostic> {
         let Some(at) = find_word(line, PLACEHOLDER) else {
             continue;
         };
-        let shown: String = line[at..].trim().chars().take(60).collect();
+        // In quotes (`title: "TODO: …"`), the placeholder ends where its quotes do.
+        let text = match line[..at].chars().next_back() {
+            Some(quote @ ('"' | '\'')) => line[at..].split(quote).next().unwrap_or_default(),
+            _ => &line[at..],
+        };
+        let shown: String = text.trim().chars().take(60).collect();
         let col = line[..at].chars().count() + 1;
         found.push(Diagnostic::coded_warning(
             path,
@@ -1008,6 +1018,19 @@ mod tests {
         assert_eq!(case.metrics[0].number, Some(1200.0));
         assert_eq!(case.metrics[1].value, "hoch");
         assert_eq!(case.metrics[1].number, None);
+    }
+
+    #[test]
+    fn a_placeholder_in_quotes_shows_without_its_closing_quote() {
+        let found = placeholders(
+            Path::new("content/x.md"),
+            "title: \"TODO: Titel\"\nsummary: 'TODO'\nText TODO später\n",
+        );
+        let shown: Vec<&str> = found
+            .iter()
+            .map(|d| d.entry.args["text"].as_str())
+            .collect();
+        assert_eq!(shown, ["TODO: Titel", "TODO", "TODO später"]);
     }
 
     #[test]

@@ -128,7 +128,8 @@ fn a_pale_brand_colour_warns_and_the_theme_uses_a_readable_shade() {
         ),
         ("content/index.md", "---\ntitle: \"Start\"\n---\nText.\n"),
     ]);
-    let run = project.build();
+    // Compared in English; tests/author_messages.rs checks the German text.
+    let run = project.run_en(&["build"]);
     let stderr = run.stderr();
     assert!(
         stderr.contains("warning: book.toml:6:1: brand primary #66aaff has a contrast of 2.40:1"),

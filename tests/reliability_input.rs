@@ -225,7 +225,7 @@ fn content_folders_nested_deeper_than_the_navigation_allows_are_an_error() {
         folder.push_str("/a");
         project.write(&format!("{folder}/index.md"), "---\ntitle: Tief\n---\nx\n");
     }
-    let run = project.run(&["build"]);
+    let run = project.run_en(&["build"]);
     let stderr = run.stderr();
     assert_eq!(run.code(), 1, "{stderr}");
     let shallowest = format!("content{}/index.md", "/a".repeat(32));

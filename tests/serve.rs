@@ -258,7 +258,7 @@ fn open_without_a_browser_only_warns() {
     let deadline = Instant::now() + PATIENCE;
     while !lines
         .iter()
-        .any(|l: &String| l.contains("could not open a browser"))
+        .any(|l: &String| l.contains("kein Browser ließ sich öffnen"))
     {
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) => lines.push(line),
@@ -276,7 +276,8 @@ fn open_without_a_browser_only_warns() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("warning: could not open a browser")),
+            .any(|l| l.starts_with("warning: kein Browser ließ sich öffnen")
+                && l.contains("von Hand öffnen")),
         "{lines:?}"
     );
 }

@@ -50,8 +50,8 @@ pub fn find(chosen: Option<&Path>) -> Result<PathBuf, Problem> {
             path.is_file().then(|| path.to_path_buf())
         };
         return found.ok_or_else(|| Problem {
-            message: format!("browser '{}' not found", path.display()),
-            hint: "pass the path of Chromium, Google Chrome or Microsoft Edge to --browser (or BUYIN_BROWSER)".into(),
+            code: "browser-not-found",
+            args: vec![("browser", path.display().to_string())],
         });
     }
     PROGRAMS
@@ -59,8 +59,8 @@ pub fn find(chosen: Option<&Path>) -> Result<PathBuf, Problem> {
         .find_map(|name| which::which(name).ok())
         .or_else(|| PLACES.iter().map(PathBuf::from).find(|p| p.is_file()))
         .ok_or_else(|| Problem {
-            message: "PDF export needs Chromium, Google Chrome or Microsoft Edge, and none was found".into(),
-            hint: "install one (Debian/Ubuntu: `apt-get install chromium`), or name it with --browser PATH or BUYIN_BROWSER; --pptx works without a browser".into(),
+            code: "no-browser",
+            args: Vec::new(),
         })
 }
 
@@ -76,8 +76,8 @@ impl Process {
     /// Starts the browser at `path` headless and waits until it listens for DevTools.
     pub fn start(path: &Path) -> Result<Process, Problem> {
         let failed = |why: String| Problem {
-            message: format!("the browser '{}' did not start ({why})", path.display()),
-            hint: "run it once by hand to see why, or choose another with --browser PATH".into(),
+            code: "browser-did-not-start",
+            args: vec![("browser", path.display().to_string()), ("error", why)],
         };
         let profile = tempfile::Builder::new()
             .prefix("buyin-browser-")

@@ -188,11 +188,11 @@ pub fn check_names(generated: &Generated, targets: &[Target]) -> Diagnostics {
         let mut slugs: Vec<&str> = targets.iter().map(|t| deck_slug(&t.url)).collect();
         slugs.sort_unstable();
         slugs.dedup();
-        let mut diagnostic = Diagnostic::error("", 0, 0, format!("unknown deck '{name}'"));
-        diagnostic = match nearest(name, slugs.iter().copied()) {
-            Some(close) => diagnostic.with_hint(format!("did you mean '{close}'?")),
-            None if slugs.is_empty() => diagnostic.with_hint("the site has no decks"),
-            None => diagnostic.with_hint(format!("decks: {}", slugs.join(", "))),
+        let diagnostic = Diagnostic::coded("unknown-deck", &[("name", name)]);
+        let diagnostic = match nearest(name, slugs.iter().copied()) {
+            Some(close) => diagnostic.with_hint_code("deck-near", &[("near", close)]),
+            None if slugs.is_empty() => diagnostic.with_hint_code("no-decks", &[]),
+            None => diagnostic.with_hint_code("decks", &[("decks", &slugs.join(", "))]),
         };
         diags.push(diagnostic);
     }
@@ -251,8 +251,12 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                         url: &deck.url,
                         slides: slides.take().unwrap_or_default(),
                     };
-                    pptx::write(&deck, &generated.config, dir)
-                        .map_err(|e| format!("cannot write the PowerPoint file ({e})"))
+                    pptx::write(&deck, &generated.config, dir).map_err(|e| {
+                        Diagnostic::coded(
+                            "export-pptx-failed",
+                            &[("path", &path), ("error", &e.to_string())],
+                        )
+                    })
                 }
                 Format::Pdf | Format::Handout => {
                     let Some(printer) = &printer else { continue };
@@ -261,17 +265,19 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                     } else {
                         pdf::Job::handout(&deck.url)
                     };
-                    printer.print(dir, &job, &generated.config.base_url)
+                    printer
+                        .print(dir, &job, &generated.config.base_url)
+                        .map_err(|error| {
+                            Diagnostic::coded(
+                                "export-failed",
+                                &[("path", &path), ("error", &error)],
+                            )
+                        })
                 }
             };
             match made {
                 Ok(bytes) => files.push(Exported { path, bytes }),
-                Err(message) => diags.push(Diagnostic::error(
-                    &source,
-                    0,
-                    0,
-                    format!("cannot export '{path}': {message}"),
-                )),
+                Err(diagnostic) => diags.push(diagnostic.at(&source, 0, 0)),
             }
         }
     }
@@ -282,16 +288,18 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
     }
 }
 
-/// A problem that stops every export of one format, such as a missing browser.
+/// A problem that stops every export of one format, such as a missing browser: the
+/// message catalogue's error `code` with its values.
 #[derive(Debug)]
 pub struct Problem {
-    pub message: String,
-    pub hint: String,
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl Problem {
     fn diagnostic(&self) -> Diagnostic {
-        Diagnostic::error(CONFIG_FILE, 0, 0, &self.message).with_hint(&self.hint)
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Diagnostic::coded_error(CONFIG_FILE, 0, 0, self.code, &args)
     }
 }
 

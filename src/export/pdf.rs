@@ -71,8 +71,11 @@ impl Printer {
         let browser =
             Browser::connect_with_timeout(process.ws_url.clone(), IDLE_TIMEOUT).map_err(|e| {
                 Problem {
-                    message: format!("cannot talk to the browser '{}' ({e})", path.display()),
-                    hint: "choose another with --browser PATH".into(),
+                    code: "browser-no-contact",
+                    args: vec![
+                        ("browser", path.display().to_string()),
+                        ("error", e.to_string()),
+                    ],
                 }
             })?;
         Ok(Printer {

@@ -405,7 +405,15 @@ fn stage(staging: &Staging, path: &str, blob: &Blob) -> Result<Blob, Diagnostic>
     staging
         .write(path, blob)
         .map(|()| Blob::Written)
-        .map_err(|e| Diagnostic::error(path, 0, 0, format!("cannot write the build folder ({e})")))
+        .map_err(|e| {
+            Diagnostic::coded_error(
+                path,
+                0,
+                0,
+                "cannot-write-build-folder",
+                &[("error", &e.to_string())],
+            )
+        })
 }
 
 /// Where the logo lands in the output: files from `static/` keep their place below it.

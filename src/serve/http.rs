@@ -161,10 +161,12 @@ pub(super) fn handle(request: Request, state: &State) {
                 .send(stream, head_only);
         }
         Target::Redirect(_) | Target::BadRequest => {
-            Page::text(StatusCode::BAD_REQUEST, "bad request\n")
+            Page::line(StatusCode::BAD_REQUEST, &state.catalog, "serve.bad-request")
         }
         Target::NotFound => not_found(output, &snapshot, &state.catalog),
-        Target::Forbidden => Page::text(StatusCode::FORBIDDEN, "forbidden: outside the site\n"),
+        Target::Forbidden => {
+            Page::line(StatusCode::FORBIDDEN, &state.catalog, "serve.outside-site")
+        }
     };
     page.send(stream, head_only);
 }
@@ -183,6 +185,11 @@ impl Page {
             content_type: "text/plain; charset=utf-8".into(),
             body: text.as_bytes().to_vec(),
         }
+    }
+
+    /// A line of text: the catalogue's `key` in the preview's language.
+    fn line(status: StatusCode, catalog: &Catalog, key: &str) -> Self {
+        Page::text(status, &format!("{}\n", catalog.text(key, &[])))
     }
 
     fn send(self, stream: TcpStream, head_only: bool) {
@@ -210,7 +217,7 @@ fn not_found(output: &Output, snapshot: &Snapshot, catalog: &Catalog) -> Page {
             };
             serve_file(StatusCode::NOT_FOUND, "404.html", page, snapshot, catalog)
         }
-        _ => Page::text(StatusCode::NOT_FOUND, "not found\n"),
+        _ => Page::line(StatusCode::NOT_FOUND, catalog, "serve.not-found"),
     }
 }
 

@@ -51,6 +51,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, PoisonError};
 
 use crate::BuildOptions;
+use crate::catalog::{Args, Catalog};
 use crate::diag::Diagnostic;
 use host::HostPolicy;
 use session::{Session, Writes};
@@ -84,41 +85,54 @@ pub trait Report: Send + Sync {
     fn diagnostics(&self, diagnostics: &[Diagnostic]);
 }
 
-/// Why the server could not start or had to stop.
+/// Why the server could not start or had to stop: a diagnostic of the message
+/// catalogue, which the command line prints in the project's language.
 #[derive(Debug)]
 pub struct ServeError {
-    message: String,
+    diagnostic: Diagnostic,
     usage: bool,
 }
 
 impl ServeError {
-    fn usage(message: impl Into<String>) -> Self {
+    /// The user asked for something impossible: the catalogue's error `code`.
+    fn usage(code: &'static str, args: &Args) -> Self {
         ServeError {
-            message: message.into(),
+            diagnostic: Diagnostic::coded(code, args),
             usage: true,
         }
     }
 
-    fn failed(message: impl Into<String>) -> Self {
+    /// The machine refused: the catalogue's error `code`.
+    fn failed(code: &'static str, args: &Args) -> Self {
         ServeError {
-            message: message.into(),
+            diagnostic: Diagnostic::coded(code, args),
             usage: false,
         }
+    }
+
+    /// The preview could not start (a thread, the poller): `error` says why.
+    fn cannot_start(error: &std::io::Error) -> Self {
+        ServeError::failed("serve-cannot-start", &[("error", &error.to_string())])
     }
 
     /// Whether the user asked for something impossible (exit code 2).
     pub fn is_usage(&self) -> bool {
         self.usage
     }
+
+    /// The problem as a diagnostic (no place in a file), to print in any language.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.diagnostic
+    }
 }
 
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.diagnostic.message)
     }
 }
 
-fn open_browser(url: &str, report: Arc<dyn Report>) {
+fn open_browser(url: &str, catalog: Catalog, report: Arc<dyn Report>) {
     let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
@@ -132,17 +146,24 @@ fn open_browser(url: &str, report: Arc<dyn Report>) {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
+    let url = url.to_string();
+    let failed = move |error: String| {
+        report.warn(&catalog.text(
+            "serve.no-browser",
+            &[("program", program), ("error", &error), ("url", &url)],
+        ));
+    };
     match command.spawn() {
         Ok(mut child) => {
             std::thread::spawn(move || {
                 if let Ok(status) = child.wait() {
                     if !status.success() {
-                        report.warn(&format!("could not open a browser ({program} {status})"));
+                        failed(status.to_string());
                     }
                 }
             });
         }
-        Err(e) => report.warn(&format!("could not open a browser ({program}: {e})")),
+        Err(e) => failed(e.to_string()),
     }
 }
 
@@ -163,11 +184,11 @@ pub fn serve(
     report: Arc<dyn Report>,
     stop: Receiver<()>,
 ) -> Result<(), ServeError> {
-    let catalog = crate::catalog::Catalog::for_root(root);
+    let catalog = Catalog::for_root(root);
     let listener = server::bind(&options.bind, options.port)?;
     let address = listener
         .local_addr()
-        .map_err(|e| ServeError::failed(format!("cannot listen ({e})")))?;
+        .map_err(|e| ServeError::cannot_start(&e))?;
     if options.port != 0 && address.port() != options.port {
         report.info(&catalog.text(
             "serve.port-taken",
@@ -195,7 +216,7 @@ pub fn serve(
     let mut watcher = Watcher::start(root, &session.layout, tx)?;
     let state = Arc::new(
         State::new()
-            .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))?
+            .map_err(|e| ServeError::cannot_start(&e))?
             .speaking(catalog),
     );
     {
@@ -222,7 +243,7 @@ pub fn serve(
         let url = format!("http://{shown}/");
         report.notice(&catalog.text("serve.serving", &[("url", &url)]));
         if options.open {
-            open_browser(&url, Arc::clone(&report));
+            open_browser(&url, catalog, Arc::clone(&report));
         }
         while let Ok(Control::Ready) = control.recv() {}
     }
@@ -237,7 +258,7 @@ fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), ServeEr
         .name(name.into())
         .spawn(work)
         .map(drop)
-        .map_err(|e| ServeError::failed(format!("cannot start a thread ({e})")))
+        .map_err(|e| ServeError::cannot_start(&e))
 }
 
 /// The rebuild loop: one rebuild for each burst of changes, until the watcher stops.

@@ -198,11 +198,12 @@ impl Project {
                     None => continue,
                 },
                 Err(e) => {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::coded_error(
                         &path,
                         0,
                         0,
-                        format!("cannot read file ({e})"),
+                        "cannot-read-file",
+                        &[("error", &e.to_string())],
                     ));
                     continue;
                 }

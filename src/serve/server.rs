@@ -141,32 +141,43 @@ fn linger(mut stream: TcpStream) {
 
 /// Binds `host:port`, or the next free port when it is taken (port 0: any free port).
 pub(super) fn bind(host: &str, port: u16) -> Result<TcpListener, ServeError> {
+    let bad_address =
+        |error: &str| ServeError::usage("serve-bad-address", &[("host", host), ("error", error)]);
     let ip: IpAddr = (host, 0)
         .to_socket_addrs()
-        .map_err(|e| ServeError::usage(format!("cannot listen on '{host}' ({e})")))?
+        .map_err(|e| bad_address(&e.to_string()))?
         .map(|a| a.ip())
         .next()
-        .ok_or_else(|| ServeError::usage(format!("cannot listen on '{host}' (no address)")))?;
+        .ok_or_else(|| {
+            let mut error = bad_address("");
+            error.diagnostic = error.diagnostic.with_part("error", "serve.no-address");
+            error
+        })?;
+    let cannot_listen = |address: SocketAddr, e: io::Error| {
+        ServeError::failed(
+            "serve-cannot-listen",
+            &[("address", &address.to_string()), ("error", &e.to_string())],
+        )
+    };
     if port == 0 {
-        return TcpListener::bind((ip, 0))
-            .map_err(|e| ServeError::failed(format!("cannot listen on {ip} ({e})")));
+        return TcpListener::bind((ip, 0)).map_err(|e| cannot_listen(SocketAddr::new(ip, 0), e));
     }
     let last = port.saturating_add(PORT_ATTEMPTS);
     for candidate in port..=last {
         match TcpListener::bind(SocketAddr::new(ip, candidate)) {
             Ok(listener) => return Ok(listener),
             Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
-            Err(e) => {
-                return Err(ServeError::failed(format!(
-                    "cannot listen on {} ({e})",
-                    SocketAddr::new(ip, candidate)
-                )));
-            }
+            Err(e) => return Err(cannot_listen(SocketAddr::new(ip, candidate), e)),
         }
     }
-    Err(ServeError::failed(format!(
-        "cannot listen on {ip}: ports {port} to {last} are all taken"
-    )))
+    Err(ServeError::failed(
+        "serve-ports-taken",
+        &[
+            ("ip", &ip.to_string()),
+            ("port", &port.to_string()),
+            ("last", &last.to_string()),
+        ],
+    ))
 }
 
 /// A connection still sending its head.
@@ -189,7 +200,7 @@ pub(super) fn start(
     hosts: HostPolicy,
     handle: impl Fn(Request) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
-    let cannot = |e: io::Error| ServeError::failed(format!("cannot start the server ({e})"));
+    let cannot = |e: io::Error| ServeError::cannot_start(&e);
     listener.set_nonblocking(true).map_err(cannot)?;
     let mut listener = MioListener::from_std(listener);
     let poll = Poll::new().map_err(cannot)?;

@@ -135,6 +135,17 @@ pub(super) struct Watcher {
     watched: BTreeSet<PathBuf>,
 }
 
+/// The watcher could not start on the project at `root`.
+fn cannot_watch(root: &Path, error: &notify::Error) -> ServeError {
+    ServeError::failed(
+        "serve-cannot-watch",
+        &[
+            ("path", &root.display().to_string()),
+            ("error", &error.to_string()),
+        ],
+    )
+}
+
 impl Watcher {
     pub(super) fn start(
         root: &Path,
@@ -176,12 +187,12 @@ impl Watcher {
             RecommendedCache::new(),
             config,
         )
-        .map_err(|e| ServeError::failed(format!("cannot watch for changes ({e})")))?;
+        .map_err(|e| cannot_watch(root, &e))?;
         // Editors that save by writing a new file and renaming it over the old one
         // replace the inode, so folders are watched, never single files.
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| ServeError::failed(format!("cannot watch '{}' ({e})", root.display())))?;
+            .map_err(|e| cannot_watch(root, &e))?;
         let mut watcher = Watcher {
             debouncer,
             root: root.to_path_buf(),

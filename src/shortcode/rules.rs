@@ -378,7 +378,7 @@ mod tests {
         let wrong_kind = "[args.path]\ntype = \"page\"\nkind = \"argument\"";
         assert_eq!(
             check(wrong_kind, "argument", "path=\"praxis/fall.md\""),
-            Err("shortcode 'argument': 'praxis/fall.md' is a case, not a argument".into())
+            Err("shortcode 'argument': 'praxis/fall.md' is of kind 'case', not 'argument'".into())
         );
     }
 
