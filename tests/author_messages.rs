@@ -212,3 +212,203 @@ fn new_and_init_refuse_in_the_project_language() {
         init.stderr()
     );
 }
+
+/// A `book.toml` with a bad value for each setting that buyin checks, on lines 5 to 12.
+const BAD_BOOK: &str = "[book]\ntitle = \"T\"\nlanguage = \"de\"\n[brand]\naccent = \"blau\"\nlogo = \"static/fehlt.svg\"\n[slides]\naspect = \"breit\"\n[accessibility]\nstatus = \"halb\"\n[taxonomies.zielgruppen]\npath = \"Ziel Gruppen\"\n";
+
+#[test]
+fn book_toml_values_are_explained_in_the_project_language() {
+    let project = Project::new(&[
+        ("book.toml", BAD_BOOK),
+        ("content/index.md", "---\ntitle: Start\n---\nText\n"),
+    ]);
+    let german = project.run(&["build"]);
+    assert_eq!(german.code(), 1, "{}", german.stderr());
+    assert_eq!(
+        errors(&german.stderr()),
+        [
+            "error: book.toml:5:1: Markenfarbe 'blau' ist keine Hex-Farbe",
+            "error: book.toml:6:1: Logodatei 'static/fehlt.svg' gibt es nicht",
+            "error: book.toml:8:1: Folienformat 'breit' ist kein Seitenverhältnis",
+            "error: book.toml:10:1: Barrierefreiheits-Status 'halb' ist keiner von full, partial, none",
+            "error: book.toml:12:1: Taxonomie-Pfad 'Ziel Gruppen' ist kein gültiger Teil einer URL",
+        ]
+    );
+    assert!(
+        german
+            .stderr()
+            .contains("  hint: die Datei nach static/ legen oder den Schlüssel `logo` entfernen"),
+        "{}",
+        german.stderr()
+    );
+    assert!(
+        german
+            .stderr()
+            .contains("  hint: \"ziel-gruppen\" verwenden")
+    );
+    assert_eq!(german.stderr().lines().last(), Some("5 Fehler"));
+
+    let english = project.run_en(&["build"]);
+    assert_eq!(english.code(), 1, "{}", english.stderr());
+    assert_eq!(
+        errors(&english.stderr()),
+        [
+            "error: book.toml:5:1: brand colour 'blau' is not a hex colour",
+            "error: book.toml:6:1: logo file 'static/fehlt.svg' does not exist",
+            "error: book.toml:8:1: slide aspect 'breit' is not a ratio",
+            "error: book.toml:10:1: accessibility status 'halb' is not one of full, partial, none",
+            "error: book.toml:12:1: taxonomy path 'Ziel Gruppen' is not a URL segment",
+        ]
+    );
+    assert!(english.stderr().contains("  hint: use \"ziel-gruppen\""));
+
+    let codes = |run: common::Run| -> Vec<String> {
+        let report: Value = serde_json::from_str(&run.stdout()).expect("json");
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let de = codes(project.run(&["check", "--format", "json"]));
+    assert_eq!(
+        de,
+        [
+            "bad-colour",
+            "logo-missing",
+            "bad-aspect",
+            "bad-accessibility-status",
+            "bad-taxonomy-path"
+        ]
+    );
+    assert_eq!(
+        de,
+        codes(project.run_with(&["check", "--format", "json"], &[("BUYIN_LANG", "en")]))
+    );
+}
+
+#[test]
+fn a_pale_brand_colour_is_explained_in_the_project_language() {
+    let project = Project::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\nlanguage = \"de\"\n[brand]\nprimary = \"#66aaff\"\n",
+        ),
+        ("content/index.md", "---\ntitle: Start\n---\nText\n"),
+    ]);
+    let german = project.run(&["build"]);
+    assert_eq!(
+        german.code(),
+        0,
+        "warnings do not fail: {}",
+        german.stderr()
+    );
+    assert!(
+        german.stderr().contains(
+            "warning: book.toml:5:1: Markenfarbe primary #66aaff hat als Text auf Weiß und \
+             hinter weißem Text nur einen Kontrast von 2.40:1, weniger als 4.5:1 (WCAG AA)"
+        ),
+        "{}",
+        german.stderr()
+    );
+    assert!(german.stderr().contains("  hint: primary = \"#"));
+    let english = project.run_en(&["build"]);
+    assert!(
+        english.stderr().contains(
+            "warning: book.toml:5:1: brand primary #66aaff has a contrast of 2.40:1 as text \
+             on white and behind white text, below 4.5:1 (WCAG AA)"
+        ),
+        "{}",
+        english.stderr()
+    );
+}
+
+#[test]
+fn an_unknown_deck_to_export_is_explained_in_the_project_language() {
+    let project = Project::new(&[
+        ("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"de\"\n"),
+        ("content/index.md", "---\ntitle: Start\n---\nText\n"),
+        (
+            "content/vortraege/auftakt.md",
+            "---\ntitle: Auftakt\nkind: deck\n---\n# Auftakt\n",
+        ),
+    ]);
+    let german = project.run(&["export", "--pptx", "auftakz"]);
+    assert_eq!(german.code(), 1, "{}", german.stderr());
+    assert_eq!(
+        german.stderr(),
+        "error: unbekannter Vortrag 'auftakz'\n  hint: meinten Sie 'auftakt'?\n1 Fehler\n"
+    );
+    let english = project.run_en(&["export", "--pptx", "auftakz"]);
+    assert_eq!(english.code(), 1, "{}", english.stderr());
+    assert_eq!(
+        english.stderr(),
+        "error: unknown deck 'auftakz'\n  hint: did you mean 'auftakt'?\n1 error\n"
+    );
+}
+
+/// Twenty-one taken ports in a row (as many as `serve` tries); the first one's number.
+fn taken_ports() -> (Vec<std::net::TcpListener>, u16) {
+    for _ in 0..50 {
+        let Ok(first) = std::net::TcpListener::bind(("127.0.0.1", 0)) else {
+            continue;
+        };
+        let base = first.local_addr().expect("addr").port();
+        if base > u16::MAX - 21 {
+            continue;
+        }
+        let rest: Option<Vec<_>> = (base + 1..=base + 20)
+            .map(|port| std::net::TcpListener::bind(("127.0.0.1", port)).ok())
+            .collect();
+        if let Some(mut listeners) = rest {
+            listeners.push(first);
+            return (listeners, base);
+        }
+    }
+    panic!("found no 21 free ports in a row");
+}
+
+#[test]
+fn a_preview_that_cannot_start_says_why_in_the_project_language() {
+    let project = Project::new(&[
+        ("book.toml", "[book]\ntitle = \"T\"\nlanguage = \"de\"\n"),
+        ("content/index.md", "---\ntitle: Start\n---\nText\n"),
+    ]);
+    let (_held, port) = taken_ports();
+    let (port, last) = (port.to_string(), (port + 20).to_string());
+    let german = project.run(&["serve", "--port", &port]);
+    assert_eq!(german.code(), 1, "{}", german.stderr());
+    assert!(
+        german.stderr().starts_with(&format!(
+            "error: die Vorschau findet auf 127.0.0.1 keinen freien Port: {port} bis {last} sind alle belegt\n  hint: "
+        )),
+        "{}",
+        german.stderr()
+    );
+    let english = project.run_en(&["serve", "--port", &port]);
+    assert_eq!(english.code(), 1, "{}", english.stderr());
+    assert!(
+        english.stderr().starts_with(&format!(
+            "error: cannot serve on 127.0.0.1: ports {port} to {last} are all taken\n  hint: "
+        )),
+        "{}",
+        english.stderr()
+    );
+    let nowhere = project.run(&["serve", "--bind", "nirgendwo.invalid"]);
+    assert_eq!(nowhere.code(), 2, "{}", nowhere.stderr());
+    assert!(
+        nowhere
+            .stderr()
+            .starts_with("error: die Vorschau kann nicht unter 'nirgendwo.invalid' laufen ("),
+        "{}",
+        nowhere.stderr()
+    );
+    assert!(
+        nowhere
+            .stderr()
+            .contains("  hint: bei --bind eine Adresse dieses Rechners angeben"),
+        "{}",
+        nowhere.stderr()
+    );
+}
