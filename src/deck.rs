@@ -43,6 +43,10 @@ pub struct Slide {
     /// values as key-figure tiles. Empty elsewhere.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<Metric>,
+    /// The heading ids of the deck's Markdown that this slide is the first to show, as a
+    /// link from another page names them (`deck.md#unser-vorschlag`): the slides page and
+    /// the handout give the slide these ids too, so such a link lands on it.
+    pub anchors: Vec<String>,
 }
 
 /// Makes the ids of a deck's slides unique within one file: slide `n` (1-based) prefixes
@@ -60,6 +64,11 @@ pub fn number_ids(slides: &mut [Slide]) {
 /// first slide (or, failing that, the first notes) holding it. `None` when no slide
 /// shows it.
 pub fn numbered_id(slides: &[Slide], id: &str) -> Option<String> {
+    slide_of(slides, id).map(|(_, numbered)| numbered)
+}
+
+/// The slide (0-based) that first shows heading `id`, and the id it carries there.
+fn slide_of(slides: &[Slide], id: &str) -> Option<(usize, String)> {
     let find = |notes: bool| {
         slides.iter().enumerate().find_map(|(i, slide)| {
             let (html, prefix) = if notes {
@@ -69,7 +78,7 @@ pub fn numbered_id(slides: &[Slide], id: &str) -> Option<String> {
             };
             let numbered = format!("{prefix}{id}");
             html.contains(&format!("id=\"{numbered}\""))
-                .then_some(numbered)
+                .then_some((i, numbered))
         })
     };
     find(false).or_else(|| find(true))
@@ -395,6 +404,11 @@ pub fn page_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> String) -
         expand(site, call, strings, at)
     });
     number_ids(&mut slides);
+    for heading in &site.pages[page].rendered.headings {
+        if let Some((i, _)) = slide_of(&slides, &heading.id) {
+            slides[i].anchors.push(heading.id.clone());
+        }
+    }
     slides
 }
 

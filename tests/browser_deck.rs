@@ -522,3 +522,60 @@ fn handout_lists_every_slide_of_the_deck() {
         assert_eq!(handout, slides, "handout of {deck}");
     }
 }
+
+#[test]
+fn a_link_to_a_deck_heading_lands_on_the_slide_that_shows_it() {
+    let Some(browser) = common::browser() else {
+        return;
+    };
+    let project = common::Project::bundled();
+    project.write(
+        "content/leitfaden/verweise.md",
+        "---\ntitle: Verweise\n---\n\nZum [Vorschlag](../vortraege/geschaeftsfuehrung.md#unser-vorschlag) \
+         und zu [Wir brauchen](../vortraege/geschaeftsfuehrung.md#wir-brauchen).\n",
+    );
+    let run = project.build();
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let deck = "vortraege/geschaeftsfuehrung/slides/index.html";
+    let wanted = json(
+        &open(&browser, &project, deck, ""),
+        "Array.from(document.querySelectorAll('section.slide'))
+           .findIndex(s => Array.from(s.querySelectorAll('h2'))
+             .some(h => h.textContent.trim() === 'Unser Vorschlag')) + 1",
+    )
+    .as_i64()
+    .expect("slide number");
+    assert!(wanted > 1, "the deck has a slide titled 'Unser Vorschlag'");
+    let page = common::file_url(&project.site().join("leitfaden/verweise/index.html"));
+    // Both headings sit on the slide "Unser Vorschlag" (### Wir brauchen is a column).
+    for anchor in ["unser-vorschlag", "wir-brauchen"] {
+        // Followed from the page, the link opens the deck's page at that slide.
+        let tab = browser.new_tab().expect("new tab");
+        tab.navigate_to(&page).expect("navigate");
+        tab.wait_until_navigated().expect("navigated");
+        tab.wait_for_element(&format!("main a[href$='#{anchor}']"))
+            .and_then(|a| a.click().map(|_| ()))
+            .unwrap_or_else(|e| panic!("follow the link to #{anchor}: {e}"));
+        let landed = format!(
+            "(() => {{ const t = document.getElementById('{anchor}');
+                 const slide = t && t.closest('li.handout-slide');
+                 return !!slide && slide.id === 'slide-{wanted}'
+                   && slide.getBoundingClientRect().top >= -1
+                   && slide.getBoundingClientRect().top < innerHeight / 2; }})()"
+        );
+        assert!(
+            common::wait_for(&tab, &landed, 10),
+            "the link to #{anchor} did not land on slide {wanted} of the deck's page (at {}, slide top {})",
+            common::eval(&tab, "location.href"),
+            common::eval(
+                &tab,
+                &format!(
+                    "(() => {{ const t = document.getElementById('{anchor}'); return t && t.closest('li').getBoundingClientRect().top + ' ' + t.closest('li').id; }})()"
+                )
+            )
+        );
+        // The same anchor on the slides page shows that slide.
+        let tab = open(&browser, &project, deck, &format!("#{anchor}"));
+        expect_slide(&tab, wanted, anchor);
+    }
+}

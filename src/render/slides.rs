@@ -24,7 +24,7 @@ impl Renderer<'_> {
             .enumerate()
             .map(|(i, s)| {
                 // Relative links inside slides were written for the deck's page, one level up.
-                json!({"number": i + 1, "html": rebase(&s.html), "notes": rebase(&s.notes), "class": s.class})
+                json!({"number": i + 1, "html": rebase(&s.html), "notes": rebase(&s.notes), "class": s.class, "anchors": s.anchors})
             })
             .collect();
         vars.set(
