@@ -131,9 +131,8 @@ fn pptx(path: &Path) -> Value {
     .expect("json")
 }
 
-/// Checks the PDF, handout (when `handout`) and PPTX of the deck at `url` against its
-/// slides page.
-fn check_deck(site: &Path, url: &str, canvas: (u32, u32), handout: bool) {
+/// Checks the PDF, handout and PPTX of the deck at `url` against its slides page.
+fn check_deck(site: &Path, url: &str, canvas: (u32, u32)) {
     let slug = url.trim_end_matches('/').rsplit('/').next().expect("slug");
     let slides = slides_of(site, url);
     assert!(!slides.is_empty(), "{url} has slides");
@@ -167,16 +166,17 @@ fn check_deck(site: &Path, url: &str, canvas: (u32, u32), handout: bool) {
         );
     }
 
-    let handout_pdf = site.join(url).join(format!("{slug}-handout.pdf"));
-    if handout {
-        let info = pdfinfo(&handout_pdf);
-        assert_eq!(info_field(&info, "Tagged"), "yes");
-        assert!(info_field(&info, "Page size").ends_with("(A4)"), "{info}");
-        assert_fonts_embedded(&handout_pdf);
-    } else {
+    // The handout: A4, tagged, every slide's title in it.
+    let handout = site.join(url).join(format!("{slug}-handout.pdf"));
+    let info = pdfinfo(&handout);
+    assert_eq!(info_field(&info, "Tagged"), "yes", "{url}");
+    assert!(info_field(&info, "Page size").ends_with("(A4)"), "{info}");
+    assert_fonts_embedded(&handout);
+    let text = squash(&tool("pdftotext", &[handout.to_str().expect("path"), "-"]));
+    for title in slides.iter().filter_map(|s| s.title.as_ref()) {
         assert!(
-            !handout_pdf.exists(),
-            "{url}: a handout without a handout page"
+            text.contains(title.as_str()),
+            "{url}: the handout lacks '{title}'"
         );
     }
 
@@ -237,28 +237,43 @@ fn every_bundled_deck_exports_to_pdf_pptx_and_handout() {
     let decks = decks_under(&site, "vortraege");
     assert_eq!(decks.len(), 8, "{decks:?}");
     for url in &decks {
-        check_deck(&site, url, (1280, 720), true);
+        check_deck(&site, url, (1280, 720));
         assert!(
             run.stderr().contains(&format!("exported {url}")),
             "{}",
             run.stderr()
         );
     }
-    // The generated deck of every stakeholder and department: slides and PowerPoint;
-    // the term page links them.
+    // The generated deck of every stakeholder and department, its handout printed from
+    // the handout page beside its slides; the term page and the handout link them.
     let mut audiences = decks_under(&site, "zielgruppen");
     audiences.extend(decks_under(&site, "abteilungen"));
     assert!(audiences.len() >= 10, "{audiences:?}");
     for url in &audiences {
-        check_deck(&site, url, (1280, 720), false);
+        check_deck(&site, url, (1280, 720));
         let slug = url.trim_end_matches('/').rsplit('/').next().expect("slug");
-        let page = project.html(&format!("site/{url}index.html"));
+        let files = |up: &str| {
+            vec![
+                format!("{up}{url}{slug}.pdf"),
+                format!("{up}{url}{slug}.pptx"),
+                format!("{up}{url}{slug}-handout.pdf"),
+            ]
+        };
+        let term = project.html(&format!("site/{url}index.html"));
         assert_eq!(
-            page.attrs("a.button-download", "href"),
-            [
-                format!("../../{url}{slug}.pdf"),
-                format!("../../{url}{slug}.pptx")
-            ],
+            term.attrs("a.button-download", "href"),
+            files("../../"),
+            "{url}"
+        );
+        assert!(
+            term.attrs("a.button", "href")
+                .contains(&format!("../../{url}handout/index.html")),
+            "{url}: the term page links its handout"
+        );
+        let handout = project.html(&format!("site/{url}handout/index.html"));
+        assert_eq!(
+            handout.attrs("a.button-download", "href"),
+            files("../../../"),
             "{url}"
         );
     }
@@ -273,9 +288,9 @@ fn an_english_4_3_deck_keeps_layouts_formats_pictures_and_links() {
     let run = project.run(&["export", "--pdf", "--pptx", "--handout", "management"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let site = project.site();
-    check_deck(&site, "talks/management/", (960, 720), true);
+    check_deck(&site, "talks/management/", (960, 720));
     // `management` also names the generated deck of the stakeholder Management.
-    check_deck(&site, "stakeholders/management/", (960, 720), false);
+    check_deck(&site, "stakeholders/management/", (960, 720));
 
     let pdf = site.join("talks/management/management.pdf");
     let urls = tool("pdfinfo", &["-url", pdf.to_str().expect("path")]);

@@ -125,18 +125,18 @@ impl Target {
         }
     }
 
-    /// The formats of `export` this deck has: a generated deck has no handout page to
-    /// print.
-    pub fn formats(&self, export: &Export) -> Vec<Format> {
-        Format::requested(export)
-            .into_iter()
-            .filter(|&f| f != Format::Handout || matches!(self.source, Source::Page(_)))
-            .collect()
+    /// The URL of the deck's handout page: a deck's own page; for a generated deck, the
+    /// `handout/` page beside its slides.
+    pub fn handout_url(&self) -> String {
+        match self.source {
+            Source::Page(_) => self.url.clone(),
+            Source::Audience(..) => format!("{}handout/", self.url),
+        }
     }
 
     /// The export files of this deck, relative to the build root.
     pub fn files(&self, export: &Export) -> Vec<(Format, String)> {
-        self.formats(export)
+        Format::requested(export)
             .into_iter()
             .map(|format| {
                 let name = format.file_name(deck_slug(&self.url));
@@ -212,9 +212,7 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
     let decks: Vec<Target> = all.into_iter().filter(|t| t.selected(export)).collect();
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
-    let printed = decks
-        .iter()
-        .any(|deck| deck.formats(export).iter().any(|f| f.printed()));
+    let printed = !decks.is_empty() && Format::requested(export).iter().any(|f| f.printed());
     let printer = if printed {
         match browser::find(export.browser.as_deref()).and_then(|path| pdf::Printer::launch(&path))
         {
@@ -263,7 +261,7 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                     let job = if format == Format::Pdf {
                         pdf::Job::slides(&generated.config, &deck.url)
                     } else {
-                        pdf::Job::handout(&deck.url)
+                        pdf::Job::handout(&deck.handout_url())
                     };
                     printer
                         .print(dir, &job, &generated.config.base_url)
@@ -369,13 +367,19 @@ mod tests {
                 "vortraege/betriebsrat/betriebsrat-handout.pdf"
             ]
         );
-        // A generated deck has no handout page to print.
+        // A generated deck's handout is printed from the page beside its slides.
         assert_eq!(
             paths(audience_deck()),
             [
                 "zielgruppen/it-abteilung/it-abteilung.pdf",
-                "zielgruppen/it-abteilung/it-abteilung.pptx"
+                "zielgruppen/it-abteilung/it-abteilung.pptx",
+                "zielgruppen/it-abteilung/it-abteilung-handout.pdf"
             ]
         );
+        assert_eq!(
+            audience_deck().handout_url(),
+            "zielgruppen/it-abteilung/handout/"
+        );
+        assert_eq!(deck_page().handout_url(), "vortraege/betriebsrat/");
     }
 }

@@ -263,11 +263,19 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Job::AudienceSlides(t, n) => {
+                // The generated deck's slides, and its handout beside them.
                 let term = &self.site.taxonomies[t].terms[n];
                 let slides =
                     deck::audience_slides(self.site, self.config, (t, n), &|key| self.string(key));
+                let handout_url = crate::export::Target::audience(self.site, t, n).handout_url();
                 let url = format!("{}slides/", term.url);
-                self.slides_page(&url, &term.name, &slides, None, false, &term.url)?
+                let page =
+                    self.slides_page(&url, &term.name, &slides, None, false, &handout_url)?;
+                let handout = self.audience_handout((t, n), &slides)?;
+                return Ok(vec![
+                    (path, page),
+                    (format!("{handout_url}index.html"), handout),
+                ]);
             }
             Job::Print => self.print_main()?,
             Job::PrintPart(k) => self.print_part(k)?,

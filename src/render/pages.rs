@@ -127,6 +127,52 @@ impl Renderer<'_> {
     }
 
     /// Links to the exported files of `target`, labelled; empty when there are none.
+    /// The handout of the generated deck of term `n` of taxonomy `t`: its slides with
+    /// their notes, as a deck's own page shows them (`deck.html`), at
+    /// [`crate::export::Target::handout_url`].
+    pub(super) fn audience_handout(
+        &self,
+        (t, n): (usize, usize),
+        slides: &[crate::deck::Slide],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let target = crate::export::Target::audience(self.site, t, n);
+        let term = &self.site.taxonomies[t].terms[n];
+        let url = target.handout_url();
+        // The slides' relative links were written for the term page, one folder up.
+        let handout_slides: Vec<crate::deck::Slide> = slides
+            .iter()
+            .map(|slide| crate::deck::Slide {
+                html: super::slides::rebase(&slide.html),
+                notes: super::slides::rebase(&slide.notes),
+                ..slide.clone()
+            })
+            .collect();
+        let mut vars = self.base_vars(&url);
+        let node = self.site.by_url.get(&term.url).copied();
+        vars.set("sidebar", self.sidebar(node, &url)?.as_ref());
+        if let Some(node) = node {
+            let mut crumbs = self.breadcrumbs(node);
+            crumbs.push(json!({"title": term.name, "url": term.url}));
+            vars.set("breadcrumbs", crumbs);
+        }
+        vars.set(
+            "page",
+            json!({
+                "title": format!("{}: {}", self.string("handout"), term.name),
+                "url": url,
+                "kind": "deck",
+                "kind_label": self.slides_label(t),
+                "content": "",
+                "toc": [],
+                "slides": handout_slides,
+                "slides_url": format!("{}slides/", term.url),
+                "exports": self.export_links(&target),
+                "audience": {"name": term.name, "url": term.url},
+            }),
+        );
+        self.render_vars("deck.html", vars)
+    }
+
     fn export_links(&self, target: &crate::export::Target) -> Value {
         let export = &self.config.export;
         if !target.selected(export) {
@@ -331,6 +377,7 @@ impl Renderer<'_> {
             "groups": groups,
             "counts": self.counts(&term.pages),
             "slides_url": audience.then(|| format!("{}slides/", term.url)),
+            "handout_url": audience.then(|| crate::export::Target::audience(self.site, t, n).handout_url()),
             "exports": if audience { self.export_links(&crate::export::Target::audience(self.site, t, n)) } else { json!([]) },
             "slides_label": self.slides_label(t),
         })
