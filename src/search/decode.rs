@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{DIGITS_LAST, DIGITS_MORE, INDEX_PATH, Posting, SHARD_DIR};
+use super::encode::{DIGITS_LAST, DIGITS_MORE, INDEX_PATH, SHARD_DIR};
+use super::index::Posting;
 use super::{cut_term, fold, words};
 
 /// The decoded index, as `search.js` sees it, all shards together.

@@ -25,6 +25,7 @@
 
 #[cfg(test)]
 mod decode;
+mod encode;
 mod excerpt;
 mod index;
 mod scan;
@@ -36,9 +37,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use encode::encode;
+pub use encode::{INDEX_PATH, SHARD_DIR};
 use excerpt::{EXCERPT_MIN_WORD, MAX_PIECE, Piece, choose_excerpt, cut_at_char, split_piece};
-use index::encode;
-pub use index::{INDEX_PATH, SHARD_DIR};
 use scan::{Reader, fold_words, scan};
 pub use scan::{SPELLED_OUT, SPELLED_OUT_MARKER, fold, spelled_out, spelled_out_js, words};
 
