@@ -8,9 +8,11 @@
 //! 2. [`theme::load`]    embedded default theme + project overrides -> Tera templates,
 //!    UI strings, shortcode argument rules
 //! 3. [`source::load`]   `content/**/*.md` -> checked front matter (in parallel)
-//! 4. [`site::build`]    URLs ([`url`]), taxonomies, roadmap, navigation, references
-//! 5. [`markdown`]       every page's Markdown -> HTML blocks (in parallel); calls found
-//!    by [`shortcode`] grammar, checked against its rules, rendered by the theme
+//! 4. [`site::build`]    URLs ([`url`]), [`site::taxonomy`], roadmap, navigation,
+//!    duplicate URLs and evidence references
+//! 5. [`markdown`]       every page's Markdown -> HTML blocks (in parallel): shortcodes
+//!    expanded (calls found by [`shortcode`] grammar, checked against its rules, rendered
+//!    by the theme), heading ids, links rewritten, code highlighted
 //! 6. [`site::Site::check_links`] internal links and anchors
 //! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]:
 //!    pages, slides (assembled by [`deck`]), navigation, print view, sitemap, [`search`]
