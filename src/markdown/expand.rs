@@ -8,11 +8,8 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::pass::Pass;
-use super::{Block, Env, Input, MAX_NESTING, State, options};
+use super::{Block, Env, Input, MAX_NESTING, SHORTCODE_MARKER, State, options};
 use crate::shortcode::{self, Call};
-
-/// Marks rendered shortcode HTML between passes; removed before output.
-pub(super) const SHORTCODE_MARKER: &str = "<!--buyin-shortcode-->";
 
 /// Placeholder text for shortcode call `index`: letters and digits only, so that the
 /// Markdown parser keeps it inside one text event.
@@ -173,7 +170,7 @@ impl Pass<'_, '_> {
             }
             let html = self.rendered_calls.get(index).cloned().unwrap_or_default();
             out.push(Event::Html(CowStr::from(format!(
-                "<!--buyin-shortcode-->{html}"
+                "{SHORTCODE_MARKER}{html}"
             ))));
             rest = &rest[end..];
         }

@@ -71,6 +71,9 @@ pub struct Input<'a> {
     pub reserved: &'a [&'a str],
 }
 
+/// Marks rendered shortcode HTML between passes; removed before output.
+const SHORTCODE_MARKER: &str = "<!--buyin-shortcode-->";
+
 /// How deep blocks may nest: shortcodes in shortcodes, lists, quotes and other
 /// containers together. Real pages stay far below; deeper input is reported as an error
 /// (`nesting deeper than 64`) instead of being rendered, so that no page can exhaust the

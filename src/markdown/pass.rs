@@ -6,11 +6,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
-use super::expand::SHORTCODE_MARKER;
 use super::highlight::code_block;
 use super::role::{class_directive, strip_note_label};
 use super::task_list::label_task_items;
-use super::{Block, BlockRole, Env, Input, MAX_NESTING, State, options};
+use super::{Block, BlockRole, Env, Input, MAX_NESTING, SHORTCODE_MARKER, State, options};
 use crate::shortcode::Call;
 
 pub(super) struct Pass<'a, 'b> {
