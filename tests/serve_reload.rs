@@ -302,10 +302,8 @@ fn a_broken_edit_shows_the_overlay_and_a_fix_clears_it() {
             .read("site/teil/seite/index.html")
             .contains("overlay")
     );
-    assert!(
-        served.log().contains("error: content/teil/seite.md"),
-        "errors on the terminal"
-    );
+    // Errors on the terminal too (written beside the overlay, not before it).
+    served.wait_for_log("error: content/teil/seite.md");
 
     project.write(
         "content/teil/seite.md",
