@@ -4,244 +4,30 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
 
+use common::book_test::BookTest;
 use common::{BOOK, Project, Run};
 
-/// One broken project and what `check` and `build` must say about it.
-struct Case {
-    name: &'static str,
-    files: &'static [(&'static str, &'static str)],
-    /// `PATH:LINE` of the error.
-    at: &'static str,
-    /// Parts of the message (and hint) that must appear.
-    says: &'static [&'static str],
-}
+/// Folders of `tests/fixtures/errors/` that are no case of the table test below:
+/// `one-round` is the project with many errors of `author_errors.rs`.
+const NOT_CASES: &[&str] = &["one-round"];
 
-const CASES: &[Case] = &[
-    Case {
-        name: "bad YAML",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\ndescription: x: y\n---\nText\n",
-        )],
-        at: "content/a.md:3",
-        says: &["YAML"],
-    },
-    Case {
-        name: "bad TOML",
-        files: &[("content/a.md", "+++\ntitle = \"A\"\nweight = \n+++\nText\n")],
-        at: "content/a.md:3",
-        says: &["TOML"],
-    },
-    Case {
-        name: "unknown kind",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\nkind: argumnet\n---\nText\n",
-        )],
-        at: "content/a.md:3",
-        says: &["unknown kind 'argumnet'", "did you mean 'argument'"],
-    },
-    Case {
-        name: "missing title",
-        files: &[(
-            "content/a.md",
-            "---\ndescription: \"ohne Titel\"\n---\nText\n",
-        )],
-        at: "content/a.md:1",
-        says: &["missing required field 'title'"],
-    },
-    Case {
-        name: "unknown field",
-        files: &[(
-            "content/argumente/a.md",
-            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nstakehodlers: [\"IT\"]\nstakeholders: [\"IT\"]\n---\nText\n",
-        )],
-        at: "content/argumente/a.md:5",
-        says: &["unknown field 'stakehodlers' (did you mean 'stakeholders'?)"],
-    },
-    Case {
-        name: "field of an unconfigured taxonomy",
-        files: &[
-            (
-                "book.toml",
-                "[book]\ntitle = \"T\"\n[taxonomies.themen]\npath = \"themen\"\ntitle = \"Themen\"\n",
-            ),
-            (
-                "content/a.md",
-                "---\ntitle: \"A\"\ntags: [\"x\"]\n---\nText\n",
-            ),
-        ],
-        at: "content/a.md:3",
-        says: &["unknown field 'tags'"],
-    },
-    Case {
-        name: "argument without objection",
-        files: &[(
-            "content/argumente/a.md",
-            "---\ntitle: \"A\"\nkind: argument\nstakeholders: [\"IT\"]\n---\nText\n",
-        )],
-        at: "content/argumente/a.md:1",
-        says: &["'objection'"],
-    },
-    Case {
-        name: "argument without stakeholders",
-        files: &[(
-            "content/argumente/a.md",
-            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\n---\nText\n",
-        )],
-        at: "content/argumente/a.md:1",
-        says: &["'stakeholders'"],
-    },
-    Case {
-        name: "evidence file missing",
-        files: &[(
-            "content/argumente/a.md",
-            "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nstakeholders: [\"IT\"]\nevidence: [\"praxis/nirgends.md\"]\n---\nText\n",
-        )],
-        at: "content/argumente/a.md:6",
-        says: &["praxis/nirgends.md", "does not exist"],
-    },
-    Case {
-        name: "evidence is not a case",
-        files: &[
-            (
-                "content/argumente/a.md",
-                "---\ntitle: \"A\"\nkind: argument\nobjection: \"O\"\nstakeholders: [\"IT\"]\nevidence: [\"praxis/b.md\"]\n---\nText\n",
-            ),
-            ("content/praxis/b.md", "---\ntitle: \"B\"\n---\nText\n"),
-        ],
-        at: "content/argumente/a.md:6",
-        says: &["praxis/b.md", "not a case"],
-    },
-    Case {
-        name: "duplicate URL",
-        files: &[
-            ("content/a.md", "---\ntitle: \"A\"\n---\nText\n"),
-            (
-                "content/b.md",
-                "---\ntitle: \"B\"\nslug: \"a\"\n---\nText\n",
-            ),
-        ],
-        at: "content/",
-        says: &["duplicate URL", "content/a.md", "content/b.md"],
-    },
-    Case {
-        name: "duplicate URL from slugged file names",
-        files: &[
-            ("content/ueberwachung.md", "---\ntitle: \"A\"\n---\nText\n"),
-            ("content/überwachung.md", "---\ntitle: \"B\"\n---\nText\n"),
-        ],
-        at: "content/",
-        says: &[
-            "duplicate URL",
-            "content/ueberwachung.md",
-            "content/überwachung.md",
-        ],
-    },
-    Case {
-        name: "template syntax error",
-        files: &[
-            (
-                "themes/default/templates/page.html",
-                "{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n{% endblock content %}\n",
-            ),
-            ("content/a.md", "---\ntitle: \"A\"\n---\nText\n"),
-        ],
-        at: "themes/default/templates/page.html:3",
-        says: &["template"],
-    },
-    Case {
-        name: "unknown key in book.toml",
-        files: &[("book.toml", "[book]\ntitle = \"T\"\nlanguag = \"de\"\n")],
-        at: "book.toml:3",
-        says: &["unknown key 'languag'", "did you mean 'language'"],
-    },
-    Case {
-        name: "unknown table in book.toml",
-        files: &[(
-            "book.toml",
-            "[book]\ntitle = \"T\"\n[biuld]\ndrafts = true\n",
-        )],
-        at: "book.toml:3",
-        says: &["'biuld'", "did you mean 'build'"],
-    },
-    Case {
-        name: "bad date",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\ndate: \"gestern\"\n---\nText\n",
-        )],
-        at: "content/a.md:3",
-        says: &["date", "gestern"],
-    },
-    Case {
-        name: "broken internal link",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\nText\n\nSiehe [dort](fehlt.md).\n",
-        )],
-        at: "content/a.md:7",
-        says: &["broken link", "fehlt.md"],
-    },
-    Case {
-        name: "broken anchor",
-        files: &[
-            (
-                "content/a.md",
-                "---\ntitle: \"A\"\n---\n\nText\n\nSiehe [dort](b.md#nirgends).\n",
-            ),
-            ("content/b.md", "---\ntitle: \"B\"\n---\n## Irgendwo\n"),
-        ],
-        at: "content/a.md:7",
-        says: &["anchor", "#nirgends"],
-    },
-    Case {
-        name: "broken anchor on the same page",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n## Oben\n\n[hoch](#obenn)\n",
-        )],
-        at: "content/a.md:6",
-        says: &["anchor", "#obenn"],
-    },
-    Case {
-        name: "unknown shortcode",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\nText\n\n{{ karussell(bilder=3) }}\n",
-        )],
-        at: "content/a.md:7",
-        says: &["unknown shortcode 'karussell'"],
-    },
-    Case {
-        name: "quiz answer out of range",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\nText\n\n{% quiz(question=\"Wer?\", options=[\"ich\", \"du\"], answer=3) %}\nWeil.\n{% end %}\n",
-        )],
-        at: "content/a.md:7",
-        says: &["answer"],
-    },
-    Case {
-        name: "unclosed block shortcode",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\nText\n\n{% callout(kind=\"tip\") %}\nTipp ohne Ende.\n",
-        )],
-        at: "content/a.md:7",
-        says: &["callout", "{% end %}"],
-    },
-    Case {
-        name: "shortcode path to a missing file",
-        files: &[(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\nText\n\n{{ case(path=\"praxis/fehlt.md\") }}\n",
-        )],
-        at: "content/a.md:7",
-        says: &["praxis/fehlt.md"],
-    },
-];
+/// The broken projects, one folder each under `tests/fixtures/errors/`, by name. Each
+/// holds the project files and `expected.stderr`, what both `check` and `build` print.
+fn cases() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read tests/fixtures/errors")
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !NOT_CASES.contains(&name.as_str()))
+        .collect();
+    names.sort();
+    names
+}
 
 /// `f` over `items` on a few threads, results in order: each run spends most of its
 /// time starting a process, so the table finishes in a fraction of the time.
@@ -269,24 +55,23 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> 
     })
 }
 
-/// The project of a case, with the minimal `book.toml` unless it brings its own.
-fn project_of(case: &Case) -> Project {
-    let mut files: Vec<(&str, &str)> = case.files.to_vec();
-    if !files.iter().any(|(path, _)| *path == "book.toml") {
-        files.push(("book.toml", BOOK));
-    }
-    if !files.iter().any(|(path, _)| path.starts_with("content/")) {
-        files.push(("content/index.md", "---\ntitle: \"Start\"\n---\nText\n"));
-    }
-    Project::new(&files)
-}
-
-/// Asserts the shape of a failed run: exit 1, no panic, the error at its place with its
-/// message, and the error count last.
-fn assert_fails(run: &Run, name: &str, at: &str, says: &[&str]) {
+/// Asserts the shape of a failed run: exit 1, no panic, and the error count last.
+fn assert_fails_cleanly(run: &Run, name: &str) {
     let stderr = run.stderr();
     assert!(!stderr.contains("panicked"), "{name}: panic\n{stderr}");
     assert_eq!(run.code(), 1, "{name}: exit code\n{stderr}");
+    assert_eq!(
+        count_line(&stderr),
+        Some(error_lines(&stderr)),
+        "{name}: the last line counts the errors\n{stderr}"
+    );
+}
+
+/// Asserts a failed run ([`assert_fails_cleanly`]) with the error at its place with its
+/// message.
+fn assert_fails(run: &Run, name: &str, at: &str, says: &[&str]) {
+    assert_fails_cleanly(run, name);
+    let stderr = run.stderr();
     let prefix = format!("error: {at}");
     let line = stderr
         .lines()
@@ -305,11 +90,6 @@ fn assert_fails(run: &Run, name: &str, at: &str, says: &[&str]) {
             "{name}: message lacks {fragment:?}\n{stderr}"
         );
     }
-    assert_eq!(
-        count_line(&stderr),
-        Some(error_lines(&stderr)),
-        "{name}: the last line counts the errors\n{stderr}"
-    );
 }
 
 /// Number of `error: PATH:…` lines.
@@ -328,23 +108,28 @@ fn count_line(stderr: &str) -> Option<usize> {
 
 #[test]
 fn every_broken_input_fails_check_and_build_with_its_place_and_message() {
-    let failures: Vec<String> = par_map(CASES, |_, case| {
-        let project = project_of(case);
+    let cases = cases();
+    assert!(cases.len() >= 23, "fixtures missing: {cases:?}");
+    let failures: Vec<String> = par_map(&cases, |_, case| {
+        let book = BookTest::from_fixture(&format!("errors/{case}"));
         let mut failures = Vec::new();
         for command in ["check", "build"] {
-            let run = project.run_en(&[command]);
-            let name = format!("{} ({command})", case.name);
-            let result = std::panic::catch_unwind(|| assert_fails(&run, &name, case.at, case.says));
+            let run = book.project.run_en(&[command]);
+            let name = format!("{case} ({command})");
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                assert_fails_cleanly(&run, &name);
+                book.check_stderr(&run.stderr());
+            }));
             if let Err(panic) = result {
                 let message = panic
                     .downcast_ref::<String>()
                     .cloned()
                     .unwrap_or_else(|| "assertion failed".into());
-                failures.push(message);
+                failures.push(format!("{name}: {message}"));
             }
         }
-        if project.site().exists() {
-            failures.push(format!("{}: a failed build wrote site/", case.name));
+        if book.project.site().exists() {
+            failures.push(format!("{case}: a failed build wrote site/"));
         }
         failures
     })
@@ -355,7 +140,7 @@ fn every_broken_input_fails_check_and_build_with_its_place_and_message() {
         failures.is_empty(),
         "{} of {} runs wrong:\n\n{}",
         failures.len(),
-        CASES.len() * 2,
+        cases.len() * 2,
         failures.join("\n\n")
     );
 }
