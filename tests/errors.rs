@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
@@ -15,7 +15,10 @@ use common::{BOOK, Project, Run};
 const NOT_CASES: &[&str] = &["one-round"];
 
 /// The broken projects, one folder each under `tests/fixtures/errors/`, by name. Each
-/// holds the project files and `expected.stderr`, what both `check` and `build` print.
+/// holds the project files and `expected.stderr`, what both `check` and `build` print:
+/// one error at its place with its message, or (`all-errors-of-a-run`,
+/// `errors-in-file-order`, `every-unknown-key-in-book-toml`,
+/// `broken-links-and-anchors-together`) every error of a run, in file order.
 fn cases() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -109,7 +112,7 @@ fn count_line(stderr: &str) -> Option<usize> {
 #[test]
 fn every_broken_input_fails_check_and_build_with_its_place_and_message() {
     let cases = cases();
-    assert!(cases.len() >= 23, "fixtures missing: {cases:?}");
+    assert!(cases.len() >= 27, "fixtures missing: {cases:?}");
     let failures: Vec<String> = par_map(&cases, |_, case| {
         let book = BookTest::from_fixture(&format!("errors/{case}"));
         let mut failures = Vec::new();
@@ -156,88 +159,6 @@ fn non_utf8_content_is_an_error_with_its_line() {
         let run = project.run_en(&[command]);
         assert_fails(&run, command, "content/a.md:4", &["UTF-8"]);
     }
-}
-
-#[test]
-fn all_errors_of_a_run_are_reported() {
-    let project = Project::new(&[
-        ("book.toml", BOOK),
-        ("content/a.md", "---\ndescription: \"x\"\n---\nText\n"),
-        (
-            "content/b.md",
-            "---\ntitle: \"B\"\nkind: argumnet\n---\nText\n",
-        ),
-        ("content/c.md", "---\ntitle: \"C\"\nwieght: 3\n---\nText\n"),
-        ("content/d.md", "---\ntitle: \"D\"\n---\nText\n"),
-    ]);
-    for command in ["check", "build"] {
-        let run = project.run_en(&[command]);
-        let stderr = run.stderr();
-        assert_eq!(run.code(), 1, "{stderr}");
-        for at in ["content/a.md:1:", "content/b.md:3:", "content/c.md:3:"] {
-            assert!(stderr.contains(&format!("error: {at}")), "{at}\n{stderr}");
-        }
-        assert!(!stderr.contains("content/d.md"), "{stderr}");
-        assert_eq!(count_line(&stderr), Some(3), "{stderr}");
-    }
-}
-
-#[test]
-fn errors_are_listed_in_file_order() {
-    let project = Project::new(&[
-        ("book.toml", BOOK),
-        ("content/z.md", "---\ndescription: \"x\"\n---\nText\n"),
-        ("content/a.md", "---\ndescription: \"x\"\n---\nText\n"),
-        ("content/m/b.md", "---\ndescription: \"x\"\n---\nText\n"),
-    ]);
-    let stderr = project.run_en(&["check"]).stderr();
-    let files: Vec<&str> = stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("error: "))
-        .filter_map(|l| l.split(':').next())
-        .collect();
-    assert_eq!(files, ["content/a.md", "content/m/b.md", "content/z.md"]);
-}
-
-#[test]
-fn broken_links_and_broken_anchors_are_reported_together() {
-    let project = Project::new(&[
-        ("book.toml", BOOK),
-        (
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\n[dort](b.md#nirgends)\n",
-        ),
-        (
-            "content/b.md",
-            "---\ntitle: \"B\"\n---\n## Da\n\n[weg](fehlt.md)\n",
-        ),
-    ]);
-    for command in ["check", "build"] {
-        let run = project.run_en(&[command]);
-        let stderr = run.stderr();
-        assert_eq!(run.code(), 1, "{stderr}");
-        assert!(stderr.contains("error: content/a.md:5:"), "{stderr}");
-        assert!(stderr.contains("error: content/b.md:6:"), "{stderr}");
-        assert_eq!(count_line(&stderr), Some(2), "{stderr}");
-    }
-}
-
-#[test]
-fn every_unknown_key_in_book_toml_is_reported() {
-    let project = Project::new(&[
-        (
-            "book.toml",
-            "[book]\ntitle = \"T\"\nlanguag = \"de\"\n[build]\nbuild-dri = \"out\"\n",
-        ),
-        ("content/a.md", "---\ntitle: \"A\"\n---\nText\n"),
-    ]);
-    let run = project.run_en(&["check"]);
-    let stderr = run.stderr();
-    assert_eq!(run.code(), 1, "{stderr}");
-    assert!(stderr.contains("error: book.toml:3:"), "{stderr}");
-    assert!(stderr.contains("error: book.toml:5:"), "{stderr}");
-    assert!(stderr.contains("did you mean 'build-dir'"), "{stderr}");
-    assert_eq!(count_line(&stderr), Some(2), "{stderr}");
 }
 
 #[test]
@@ -332,6 +253,19 @@ fn entries(dir: &std::path::Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// Runs a build that must fail, then asserts that `site/` still holds `site` and the
+/// project folder just `folders` (no staging folder left behind).
+fn assert_build_fails_and_leaves(
+    project: &Project,
+    site: &BTreeMap<String, Vec<u8>>,
+    folders: &BTreeSet<String>,
+) {
+    let run = project.run_en(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(*site == common::tree(&project.site()), "site/ changed");
+    assert_eq!(&entries(project.path()), folders, "staging left behind");
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let project = Project::new(&[
@@ -353,10 +287,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "content/b.md",
         "---\ntitle: \"B\"\nkind: argumnet\n---\nText\n",
     );
-    let run = project.run_en(&["build"]);
-    assert_eq!(run.code(), 1, "{}", run.stderr());
-    assert!(before == common::tree(&project.site()), "site/ changed");
-    assert_eq!(entries(project.path()), folders, "staging left behind");
+    assert_build_fails_and_leaves(&project, &before, &folders);
 
     // A template error fails late, after rendering started: still nothing changes.
     project.write("content/b.md", "---\ntitle: \"B\"\n---\nText\n");
@@ -364,12 +295,9 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "themes/default/templates/page.html",
         "{% extends \"base.html\" %}\n{% block content %}{{ page.nope | nofilter }}{% endblock content %}\n",
     );
-    let run = project.run_en(&["build"]);
-    assert_eq!(run.code(), 1, "{}", run.stderr());
-    assert!(before == common::tree(&project.site()), "site/ changed");
     let mut with_themes = folders.clone();
     with_themes.insert("themes".into());
-    assert_eq!(entries(project.path()), with_themes, "staging left behind");
+    assert_build_fails_and_leaves(&project, &before, &with_themes);
 }
 
 #[test]
