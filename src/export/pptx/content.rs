@@ -179,6 +179,7 @@ fn block(element: ElementRef, content: &mut Content) {
                 push_text(content, role, Para::plain(runs));
             }
         }
+        "ul" if class("metric-tiles") => key_figure_tiles(element, content),
         "ul" | "ol" => {
             let role = if class("metrics") {
                 Role::Figures
@@ -440,6 +441,32 @@ fn chart(svg: ElementRef) -> Block {
     }
 }
 
+/// Key-figure tiles ("6 Abteilungen" over its label) as the chart's figures are given:
+/// the value bold, then the label, no bullet.
+fn key_figure_tiles(list: ElementRef, content: &mut Content) {
+    let (value_selector, label_selector) = (selector(".metric-value"), selector(".metric-label"));
+    for tile in list.child_elements() {
+        let part = |s: &scraper::Selector| {
+            tile.select(s)
+                .next()
+                .map(|e| collapse(&text_of(e)).trim().to_string())
+                .unwrap_or_default()
+        };
+        push_text(
+            content,
+            Role::Figures,
+            Para::plain(vec![
+                Run {
+                    text: part(&value_selector),
+                    bold: true,
+                    ..Run::default()
+                },
+                plain(&format!(" {}", part(&label_selector))),
+            ]),
+        );
+    }
+}
+
 /// The key figures a metrics chart draws, as text: "value label" per bar.
 fn key_figures(svg: ElementRef, content: &mut Content) {
     let (label_selector, value_selector) =
@@ -533,5 +560,22 @@ mod tests {
         assert!(
             matches!(&c.blocks[1], Block::Text(Role::Figures, p) if p[0].text() == "120 Bewerbungen")
         );
+    }
+
+    #[test]
+    fn key_figure_tiles_are_figures_without_bullets() {
+        let metrics = [crate::source::Metric {
+            label: "Beteiligte Abteilungen".into(),
+            value: "6 Abteilungen".into(),
+            number: None,
+        }];
+        let tiles = crate::chart::key_figures(&metrics).expect("tiles");
+        let c = parse(&format!("<h2>Fall</h2>{tiles}"));
+        let [Block::Text(Role::Figures, paras)] = c.blocks.as_slice() else {
+            panic!("one block of figures: {:?}", c.blocks);
+        };
+        assert_eq!(paras[0].text(), "6 Abteilungen Beteiligte Abteilungen");
+        assert!(paras[0].runs[0].bold, "the value stands out");
+        assert_eq!(paras[0].bullet, Bullet::None);
     }
 }
