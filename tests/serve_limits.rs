@@ -159,6 +159,7 @@ fn idle_connections_and_open_pages_do_not_cost_a_thread_each() {
     let page = served.get("/seite/");
     assert_eq!(page.status, 200);
     let during = threads(pid);
+    eprintln!("threads: {before} before, {during} with 500 idle connections and 200 streams");
     assert!(
         during <= before + 4,
         "threads grew from {before} to {during} under 500 idle connections and 200 streams"
@@ -188,6 +189,10 @@ fn live_reload_streams_beyond_the_cap_are_refused_clearly() {
         streams.push(stream);
         assert!(streams.len() <= 1000, "no cap on live-reload streams");
     };
+    eprintln!(
+        "live-reload streams: {} accepted, the next refused",
+        refused.1
+    );
     assert!(refused.0.starts_with("HTTP/1.1 503"), "{}", refused.0);
     assert!(refused.1 >= 200, "only {} streams allowed", refused.1);
     assert_eq!(served.get("/").status, 200, "pages are still served");
@@ -223,6 +228,7 @@ fn sigterm_stops_the_server_within_half_a_second() {
     let (code, took) = wait_for_exit(&mut served.child, Duration::from_secs(10))
         .expect("still running 10 s after SIGTERM");
     assert_eq!(code, Some(0));
+    eprintln!("SIGTERM: stopped in {took:?}");
     assert!(took < Duration::from_millis(500), "took {took:?} to stop");
 }
 
