@@ -16,7 +16,9 @@
 //! 6. [`site::Site::check_links`] internal links and anchors
 //! 7. [`render`]         one job per output file (in parallel) -> [`output::Output`]:
 //!    pages, slides (assembled by [`deck`]), navigation, print view, sitemap, [`search`]
-//! 8. [`output::publish`] staging folder, then an atomic swap into the build folder
+//! 8. [`export`]         when asked: the decks and files [`export_plan`] names, printed
+//!    as tagged PDF by a browser and written as PowerPoint, into the staging folder
+//! 9. [`output::publish`] staging folder, then an atomic swap into the build folder
 //!
 //! Beside the chain: [`diag`] (diagnostics), [`slug`], [`chart`] (metrics as SVG),
 //! [`audit`] (external resources, for `check`), [`destination`] (the build folder
@@ -42,6 +44,7 @@ pub mod deck;
 pub mod destination;
 pub mod diag;
 pub mod export;
+pub mod export_plan;
 pub mod markdown;
 pub mod output;
 pub mod recursion;

@@ -267,7 +267,8 @@ impl<'a> Renderer<'a> {
                 let term = &self.site.taxonomies[t].terms[n];
                 let slides =
                     deck::audience_slides(self.site, self.config, (t, n), &|key| self.string(key));
-                let handout_url = crate::export::Target::audience(self.site, t, n).handout_url();
+                let handout_url =
+                    crate::export_plan::Target::audience(self.site, t, n).handout_url();
                 let url = format!("{}slides/", term.url);
                 let page =
                     self.slides_page(&url, &term.name, &slides, None, false, &handout_url)?;

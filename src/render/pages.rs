@@ -123,19 +123,19 @@ impl Renderer<'_> {
     /// The files a build exports beside deck `p` (`[export]` or `buyin export`), with the
     /// labels of links to them; empty when it exports none.
     fn exports(&self, p: usize) -> Value {
-        self.export_links(&crate::export::Target::page(self.site, p))
+        self.export_links(&crate::export_plan::Target::page(self.site, p))
     }
 
     /// Links to the exported files of `target`, labelled; empty when there are none.
     /// The handout of the generated deck of term `n` of taxonomy `t`: its slides with
     /// their notes, as a deck's own page shows them (`deck.html`), at
-    /// [`crate::export::Target::handout_url`].
+    /// [`crate::export_plan::Target::handout_url`].
     pub(super) fn audience_handout(
         &self,
         (t, n): (usize, usize),
         slides: &[crate::deck::Slide],
     ) -> Result<Vec<u8>, Diagnostic> {
-        let target = crate::export::Target::audience(self.site, t, n);
+        let target = crate::export_plan::Target::audience(self.site, t, n);
         let term = &self.site.taxonomies[t].terms[n];
         let url = target.handout_url();
         // The slides' relative links were written for the term page, one folder up.
@@ -173,7 +173,7 @@ impl Renderer<'_> {
         self.render_vars("deck.html", vars)
     }
 
-    fn export_links(&self, target: &crate::export::Target) -> Value {
+    fn export_links(&self, target: &crate::export_plan::Target) -> Value {
         let export = &self.config.export;
         if !target.selected(export) {
             return json!([]);
@@ -377,8 +377,8 @@ impl Renderer<'_> {
             "groups": groups,
             "counts": self.counts(&term.pages),
             "slides_url": audience.then(|| format!("{}slides/", term.url)),
-            "handout_url": audience.then(|| crate::export::Target::audience(self.site, t, n).handout_url()),
-            "exports": if audience { self.export_links(&crate::export::Target::audience(self.site, t, n)) } else { json!([]) },
+            "handout_url": audience.then(|| crate::export_plan::Target::audience(self.site, t, n).handout_url()),
+            "exports": if audience { self.export_links(&crate::export_plan::Target::audience(self.site, t, n)) } else { json!([]) },
             "slides_label": self.slides_label(t),
         })
     }
