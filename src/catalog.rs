@@ -6,6 +6,8 @@
 //! named values written `{name}`. English is the fallback for a key a translation lacks;
 //! a key missing everywhere shows as itself, so a forgotten entry is visible, not silent.
 //! Counted texts have `one` and `other` forms (`[count] errors = { one = …, other = … }`).
+//! A value written `{name:number}` is a decimal number shown the way the language writes
+//! it (`2.40` in English, `2,40` in German).
 //! See [`crate::diag`] for how diagnostics use it.
 
 use std::collections::BTreeMap;
@@ -69,12 +71,9 @@ impl Catalog {
     /// so that even a broken `book.toml` gets its errors in its language), unless
     /// `BUYIN_LANG` says otherwise.
     pub fn for_root(root: &std::path::Path) -> Catalog {
-        let language = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+        let language = std::fs::read(root.join(crate::config::CONFIG_FILE))
             .ok()
-            .and_then(|text| {
-                let table = toml::from_str::<toml::Table>(&text).ok()?;
-                Some(table.get("book")?.get("language")?.as_str()?.to_string())
-            });
+            .and_then(|bytes| language_of(&String::from_utf8_lossy(&bytes)));
         Catalog::for_project(language.as_deref().unwrap_or("en"))
     }
 
@@ -91,8 +90,16 @@ impl Catalog {
     /// The text of `key` with `args` filled in.
     pub fn text(&self, key: &str, args: &Args) -> String {
         match self.lookup(key) {
-            Some(template) => fill(template, args),
+            Some(template) => fill(template, args, self.decimal_separator()),
             None => key.to_string(),
+        }
+    }
+
+    /// The character between the whole and the fractional part of a number.
+    fn decimal_separator(&self) -> char {
+        match self.language {
+            "de" => ',',
+            _ => '.',
         }
     }
 
@@ -111,6 +118,37 @@ impl Catalog {
             .or_else(|| catalogs()[0].1.get(key))
             .map(String::as_str)
     }
+}
+
+/// The `[book] language` of a `book.toml` text. Read line by line when the file is not
+/// valid TOML (or was not valid UTF-8 and lost bytes), so that the error about it still
+/// comes in the project's language.
+fn language_of(text: &str) -> Option<String> {
+    if let Ok(table) = toml::from_str::<toml::Table>(text) {
+        return Some(table.get("book")?.get("language")?.as_str()?.to_string());
+    }
+    let mut in_book = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_book = line
+                .trim_start_matches('[')
+                .trim_start()
+                .starts_with("book")
+                && line.trim_end_matches(']').trim_end().ends_with("book");
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if in_book && key.trim() == "language" {
+            let value = value.trim();
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let rest = &value[1..];
+            return Some(rest[..rest.find(quote)?].to_string());
+        }
+    }
+    None
 }
 
 fn catalogs() -> &'static [(&'static str, BTreeMap<String, String>)] {
@@ -149,18 +187,28 @@ fn flatten(prefix: &str, table: &toml::Table, into: &mut BTreeMap<String, String
     }
 }
 
-/// Replaces every `{name}` of `template` whose name is in `args`.
-fn fill(template: &str, args: &Args) -> String {
+/// Replaces every `{name}` of `template` whose name is in `args`; `{name:number}` shows
+/// the value's decimal point as `decimal`.
+fn fill(template: &str, args: &Args, decimal: char) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let value = after
-            .find('}')
-            .and_then(|end| Some((end, args.iter().find(|(k, _)| *k == &after[..end])?.1)));
+        let value = after.find('}').and_then(|end| {
+            let (name, number) = match after[..end].strip_suffix(":number") {
+                Some(name) => (name, true),
+                None => (&after[..end], false),
+            };
+            let value = args.iter().find(|(k, _)| *k == name)?.1;
+            Some((end, value, number))
+        });
         match value {
-            Some((end, value)) => {
+            Some((end, value, true)) => {
+                out.push_str(&value.replace('.', &decimal.to_string()));
+                rest = &after[end + 1..];
+            }
+            Some((end, value, false)) => {
                 out.push_str(value);
                 rest = &after[end + 1..];
             }
@@ -197,8 +245,23 @@ mod tests {
         assert_eq!(de.language(), "de");
         assert_eq!(de.count("errors", 1, &[]), "1 Fehler");
         assert_eq!(Catalog::english().count("errors", 2, &[]), "2 errors");
-        assert_eq!(fill("a {x} {y} {", &[("x", "1")]), "a 1 {y} {");
+        assert_eq!(fill("a {x} {y} {", &[("x", "1")], '.'), "a 1 {y} {");
+        assert_eq!(
+            fill("{r:number}:1 {r}", &[("r", "2.40")], ','),
+            "2,40:1 2.40"
+        );
         assert_eq!(de.text("no.such.key", &[]), "no.such.key");
         assert_eq!(Catalog::for_language("fr").language(), "en");
+    }
+
+    #[test]
+    fn the_language_is_found_in_a_book_toml_that_does_not_parse() {
+        let broken = "[book]\ntitle = \"Caf\u{fffd}\"\nlanguage = \"de\"\nbad line\n";
+        assert_eq!(language_of(broken).as_deref(), Some("de"));
+        assert_eq!(language_of("[other]\nlanguage = 'de'\n"), None);
+        assert_eq!(
+            language_of("[book]\nlanguage = 'en'\n").as_deref(),
+            Some("en")
+        );
     }
 }

@@ -91,7 +91,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
     pub decks: usize,
-    /// How long each stage took, for `--verbose`.
+    /// How long each stage took, for `--verbose`; a stage is named by its key in the
+    /// message catalogue's `[stage]`.
     pub timings: Vec<(&'static str, Duration)>,
     /// Exported deck files (path relative to the build folder, size in bytes).
     pub exported: Vec<(String, usize)>,
@@ -106,7 +107,8 @@ pub struct Generated {
     pub output: Output,
     /// Problems that did not fail the build.
     pub warnings: Vec<Diagnostic>,
-    /// How long each stage took, for `--verbose`.
+    /// How long each stage took, for `--verbose`; a stage is named by its key in the
+    /// message catalogue's `[stage]`.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -196,7 +198,7 @@ fn run(
         config.export = config::Export::default();
     }
     let theme = theme::load(root, &config)?;
-    clock.lap("config and theme");
+    clock.lap("config-and-theme");
     let drafts = options.drafts || config.drafts;
     // Every stage after this one runs even when files had errors, so that one run
     // reports every problem: a file whose front matter failed still has its links,
@@ -209,7 +211,7 @@ fn run(
             .into_iter()
             .filter(|d| d.severity == Severity::Error),
     );
-    clock.lap("site model");
+    clock.lap("site-model");
 
     // Markdown needs the URLs of all pages and the shortcode templates, not each
     // other's HTML, so every page renders in parallel.
@@ -246,7 +248,7 @@ fn run(
     };
     clock.lap("render");
     diags.extend(site.check_links(&|path| output.contains(path)));
-    clock.lap("link check");
+    clock.lap("link-check");
     if diags.has_errors() {
         return Err(diags);
     }

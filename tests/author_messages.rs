@@ -6,6 +6,7 @@
 mod common;
 
 use common::Project;
+use common::served::Served;
 use serde_json::Value;
 
 /// A page whose shortcodes go wrong in four ways, on lines 5 to 8.
@@ -307,7 +308,7 @@ fn a_pale_brand_colour_is_explained_in_the_project_language() {
     assert!(
         german.stderr().contains(
             "warning: book.toml:5:1: Markenfarbe primary #66aaff hat als Text auf Weiß und \
-             hinter weißem Text nur einen Kontrast von 2.40:1, weniger als 4.5:1 (WCAG AA)"
+             hinter weißem Text nur einen Kontrast von 2,40:1, weniger als 4,5:1 (WCAG AA)"
         ),
         "{}",
         german.stderr()
@@ -410,5 +411,131 @@ fn a_preview_that_cannot_start_says_why_in_the_project_language() {
             .contains("  hint: bei --bind eine Adresse dieses Rechners angeben"),
         "{}",
         nowhere.stderr()
+    );
+}
+
+#[test]
+fn help_speaks_the_project_language_unless_buyin_lang_says_otherwise() {
+    let project = project("de");
+    let german = project.run(&["build", "--help"]);
+    assert_eq!(german.code(), 0, "{}", german.stderr());
+    let help = german.stdout();
+    assert!(
+        help.starts_with("Die Seite und ihre Vorträge bauen\n"),
+        "{help}"
+    );
+    assert!(help.contains("--drafts      Entwürfe mitnehmen"), "{help}");
+    assert!(
+        help.contains("-q, --quiet       Nur Fehler ausgeben"),
+        "{help}"
+    );
+    let top = project.run(&["--help"]).stdout();
+    assert!(
+        top.contains("export  Die Seite bauen und die Vorträge neben ihren Seiten exportieren"),
+        "{top}"
+    );
+    let english = project.run_en(&["build", "--help"]);
+    assert_eq!(english.code(), 0, "{}", english.stderr());
+    let help = english.stdout();
+    assert!(help.starts_with("Build the site and its decks\n"), "{help}");
+    assert!(help.contains("--drafts      Include drafts"), "{help}");
+    // Outside any project: English, and `-C` points at the project whose language counts.
+    let outside = tempfile::tempdir().expect("temp dir");
+    let run = assert_cmd::Command::cargo_bin("buyin")
+        .expect("buyin binary")
+        .current_dir(outside.path())
+        .env_remove("BUYIN_LANG")
+        .args(["init", "--help"])
+        .output()
+        .expect("run buyin");
+    assert_eq!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with("Scaffold a new project\n"));
+    let run = assert_cmd::Command::cargo_bin("buyin")
+        .expect("buyin binary")
+        .current_dir(outside.path())
+        .env_remove("BUYIN_LANG")
+        .arg("-C")
+        .arg(project.path())
+        .args(["init", "--help"])
+        .output()
+        .expect("run buyin");
+    assert_eq!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with("Ein neues Projekt anlegen\n"));
+}
+
+#[test]
+fn stage_timings_are_named_in_the_project_language() {
+    let project = project("de");
+    project.write("content/kurz.md", "---\ntitle: Kurz\n---\nText\n");
+    let german = project.run(&["build", "-v"]);
+    assert_eq!(german.code(), 0, "{}", german.stderr());
+    let stderr = german.stderr();
+    for stage in [
+        "Einstellungen und Theme",
+        "Seitenerzeugung",
+        "Linkprüfung",
+        "Veröffentlichung",
+    ] {
+        assert!(
+            stderr.contains(&format!("\n  {stage}: ")),
+            "{stage}: {stderr}"
+        );
+    }
+    let english = project.run_en(&["build", "-v"]);
+    assert_eq!(english.code(), 0, "{}", english.stderr());
+    assert!(
+        english.stderr().contains("\n  config and theme: "),
+        "{}",
+        english.stderr()
+    );
+    assert!(
+        english.stderr().contains("\n  publish: "),
+        "{}",
+        english.stderr()
+    );
+}
+
+#[test]
+fn a_book_toml_that_is_not_utf8_is_explained_in_its_language() {
+    let project = project("de");
+    std::fs::write(
+        project.path().join("book.toml"),
+        b"[book]\ntitle = \"Caf\xe9\"\nlanguage = \"de\"\n",
+    )
+    .expect("write book.toml");
+    let german = project.run(&["build"]);
+    assert_eq!(german.code(), 1, "{}", german.stderr());
+    let english = project.run_en(&["build"]);
+    assert_eq!(english.code(), 1, "{}", english.stderr());
+    assert_eq!(
+        german.stderr(),
+        "error: book.toml:2:13: Datei ist kein gültiges UTF-8\n  \
+         hint: die Datei in UTF-8-Kodierung speichern\n1 Fehler\n"
+    );
+    assert_eq!(
+        english.stderr(),
+        "error: book.toml:2:13: file is not valid UTF-8\n  \
+         hint: save the file with UTF-8 encoding\n1 error\n"
+    );
+}
+
+#[test]
+fn the_preview_refuses_a_foreign_host_in_the_project_language() {
+    let project = project("de");
+    let request = "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
+    let served = Served::start(&project);
+    let german = served.raw(request);
+    assert_eq!(german.status, 403, "{}", german.text());
+    assert_eq!(
+        german.text(),
+        "verboten: unbekannter Rechnername (mit `buyin serve --allow-host NAME` starten, um ihn zuzulassen)\n"
+    );
+    drop(served);
+    let served = Served::start_env(&project, &[("BUYIN_LANG", "en")]);
+    let english = served.raw(request);
+    assert_eq!(english.status, 403, "{}", english.text());
+    assert_eq!(
+        english.text(),
+        "forbidden: unknown host (start `buyin serve` with --allow-host NAME to allow it)\n"
     );
 }

@@ -214,11 +214,7 @@ pub fn serve(
     let (tx, rx) = mpsc::channel();
     // Watch before the first build, so an edit made during it is not lost.
     let mut watcher = Watcher::start(root, &session.layout, tx)?;
-    let state = Arc::new(
-        State::new()
-            .map_err(|e| ServeError::cannot_start(&e))?
-            .speaking(catalog),
-    );
+    let state = Arc::new(State::new(catalog).map_err(|e| ServeError::cannot_start(&e))?);
     {
         let state = Arc::clone(&state);
         spawn("buyin-rebuild", move || {
@@ -233,6 +229,7 @@ pub fn serve(
         server::start(
             listener,
             HostPolicy::new(&options.bind, &options.allow_hosts),
+            catalog,
             move |request| http::handle(request, &handler_state),
         )?;
         let shown = if address.ip().is_unspecified() {

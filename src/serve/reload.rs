@@ -200,12 +200,16 @@ pub(super) enum Note {
 }
 
 /// Starts the one thread that holds every open page's event stream and tells them all;
-/// `open` follows how many there are.
-pub(super) fn start_broadcaster(open: Arc<AtomicUsize>) -> io::Result<Sender<Note>> {
+/// `open` follows how many there are; a refused stream is told why in the language of
+/// `catalog`.
+pub(super) fn start_broadcaster(
+    open: Arc<AtomicUsize>,
+    catalog: Catalog,
+) -> io::Result<Sender<Note>> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("buyin-reload".into())
-        .spawn(move || broadcast(&rx, &open))?;
+        .spawn(move || broadcast(&rx, &open, &catalog))?;
     Ok(tx)
 }
 
@@ -213,17 +217,14 @@ pub(super) fn start_broadcaster(open: Arc<AtomicUsize>) -> io::Result<Sender<Not
 /// chunked encoding, or browsers drop the stream. The sockets do not block: an event
 /// is a few bytes, so a stream whose buffer is full belongs to a page that stopped
 /// reading, and is dropped rather than allowed to stall the others.
-fn broadcast(notes: &Receiver<Note>, open: &AtomicUsize) {
+fn broadcast(notes: &Receiver<Note>, open: &AtomicUsize, catalog: &Catalog) {
     let mut streams: Vec<TcpStream> = Vec::new();
     loop {
         match notes.recv_timeout(KEEP_ALIVE) {
             Ok(Note::Join(stream, version)) => {
                 if streams.len() >= MAX_STREAMS {
-                    Response::text(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "too many live-reload streams open; reload this page by hand\n",
-                    )
-                    .send(stream, false);
+                    let text = format!("{}\n", catalog.text("serve.too-many-streams", &[]));
+                    Response::text(StatusCode::SERVICE_UNAVAILABLE, &text).send(stream, false);
                     continue;
                 }
                 let head = format!(

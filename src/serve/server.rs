@@ -29,6 +29,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::ServeError;
 use super::host::HostPolicy;
+use crate::catalog::Catalog;
 
 /// Request workers: a request holds one only while it is answered.
 const WORKERS: usize = 8;
@@ -124,6 +125,29 @@ impl<'a> Response<'a> {
     }
 }
 
+/// A head that is not answered: its status and the catalogue's key (`[serve]`) of the
+/// line that says why, in the preview's language.
+struct Refusal {
+    status: StatusCode,
+    key: &'static str,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, key: &'static str) -> Self {
+        Refusal { status, key }
+    }
+
+    /// Sends the refusal and closes, without reading a body that may be on its way.
+    fn send(&self, stream: TcpStream, catalog: &Catalog) {
+        let text = format!("{}\n", catalog.text(self.key, &[]));
+        let mut response = Response::text(self.status, &text);
+        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+            response = response.with("Allow", "GET, HEAD");
+        }
+        response.refuse(stream);
+    }
+}
+
 /// Closes after a refusal: stop sending, read briefly what the client still sends (the
 /// body of a refused upload), then drop, so the client sees the answer, not a reset.
 fn linger(mut stream: TcpStream) {
@@ -194,10 +218,11 @@ struct Job {
 }
 
 /// Starts the acceptor and the workers; `handle` answers every request that passes the
-/// checks. Runs until the process ends.
+/// checks; refusals speak the language of `catalog`. Runs until the process ends.
 pub(super) fn start(
     listener: TcpListener,
     hosts: HostPolicy,
+    catalog: Catalog,
     handle: impl Fn(Request) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
     let cannot = |e: io::Error| ServeError::cannot_start(&e);
@@ -217,7 +242,7 @@ pub(super) fn start(
         let hosts = Arc::clone(&hosts);
         std::thread::Builder::new()
             .name(format!("buyin-http-{i}"))
-            .spawn(move || work(&queue, &hosts, &*handle))
+            .spawn(move || work(&queue, &hosts, &catalog, &*handle))
             .map_err(cannot)?;
     }
     std::thread::Builder::new()
@@ -227,7 +252,12 @@ pub(super) fn start(
     Ok(())
 }
 
-fn work(queue: &Mutex<Receiver<Job>>, hosts: &HostPolicy, handle: &dyn Fn(Request)) {
+fn work(
+    queue: &Mutex<Receiver<Job>>,
+    hosts: &HostPolicy,
+    catalog: &Catalog,
+    handle: &dyn Fn(Request),
+) {
     loop {
         let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok(job) = job else { return };
@@ -238,45 +268,41 @@ fn work(queue: &Mutex<Receiver<Job>>, hosts: &HostPolicy, handle: &dyn Fn(Reques
                 target,
                 stream: job.stream,
             }),
-            Err(refusal) => refusal.refuse(job.stream),
+            Err(refusal) => refusal.send(job.stream, catalog),
         }
     }
 }
 
 /// The checks every head passes before it is answered: `(HEAD?, target)` or the
 /// refusal to send.
-fn check(head: &[u8], hosts: &HostPolicy) -> Result<(bool, String), Response<'static>> {
+fn check(head: &[u8], hosts: &HostPolicy) -> Result<(bool, String), Refusal> {
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
         Err(httparse::Error::Version) => {
-            return Err(Response::text(
+            return Err(Refusal::new(
                 StatusCode::HTTP_VERSION_NOT_SUPPORTED,
-                "only HTTP/1.0 and HTTP/1.1 are served\n",
+                "serve.http-version",
             ));
         }
         Err(httparse::Error::TooManyHeaders) => {
-            return Err(Response::text(
+            return Err(Refusal::new(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "too many header fields\n",
+                "serve.too-many-fields",
             ));
         }
         Ok(httparse::Status::Partial) if head.len() >= MAX_HEAD => {
-            return Err(Response::text(
+            return Err(Refusal::new(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "request head too large\n",
+                "serve.head-too-large",
             ));
         }
-        _ => return Err(Response::text(StatusCode::BAD_REQUEST, "bad request\n")),
+        _ => return Err(Refusal::new(StatusCode::BAD_REQUEST, "serve.bad-request")),
     }
     let method = request.method.unwrap_or_default();
     if method != "GET" && method != "HEAD" {
-        return Err(Response::text(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET and HEAD are served\n",
-        )
-        .with("Allow", "GET, HEAD"));
+        return Err(Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "serve.method"));
     }
     let field = |name: &str| {
         request
@@ -288,17 +314,11 @@ fn check(head: &[u8], hosts: &HostPolicy) -> Result<(bool, String), Response<'st
     let has_body = field("Transfer-Encoding").is_some()
         || field("Content-Length").is_some_and(|length| length != "0");
     if has_body {
-        return Err(Response::text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request bodies are not accepted\n",
-        ));
+        return Err(Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "serve.body"));
     }
     if let Some(host) = field("Host") {
         if !hosts.allows(&host) {
-            return Err(Response::text(
-                StatusCode::FORBIDDEN,
-                "forbidden: unknown host (start `buyin serve` with --allow-host NAME to allow it)\n",
-            ));
+            return Err(Refusal::new(StatusCode::FORBIDDEN, "serve.unknown-host"));
         }
     }
     Ok((

@@ -61,8 +61,8 @@ pub(super) struct State {
 }
 
 impl State {
-    /// Starts the broadcaster too.
-    pub(super) fn new() -> io::Result<Self> {
+    /// Starts the broadcaster too; pages and refusals speak the language of `catalog`.
+    pub(super) fn new(catalog: Catalog) -> io::Result<Self> {
         // Distinct across restarts, so pages of an earlier run reload on reconnect.
         let version = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -76,17 +76,12 @@ impl State {
                 version,
                 pending: BTreeSet::new(),
             })),
-            streams: reload::start_broadcaster(Arc::clone(&open))?,
+            streams: reload::start_broadcaster(Arc::clone(&open), catalog)?,
             open,
             gate: Mutex::new(()),
             settled: Condvar::new(),
-            catalog: Catalog::english(),
+            catalog,
         })
-    }
-
-    /// The same state, speaking the language of `catalog` in its pages.
-    pub(super) fn speaking(self, catalog: Catalog) -> Self {
-        State { catalog, ..self }
     }
 
     pub(super) fn current(&self) -> Arc<Snapshot> {
