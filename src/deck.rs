@@ -21,7 +21,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::{Block, BlockRole, escape};
 use crate::shortcode::Call;
 use crate::site::{Page, Site};
-use crate::source::{Kind, KindData, Metric};
+use crate::source::{Argument, Case, Kind, KindData, Metric};
 use crate::url::rebase_html;
 
 /// One slide.
@@ -182,16 +182,12 @@ fn columns(parts: &[String]) -> String {
 /// without one the answer up to its first heading (deck.js fits it to the canvas). The
 /// notes hold what a presenter needs at a glance: the answer's first paragraph (when
 /// the slide shows the summary) and the evidence, never the whole body.
-pub fn argument_slides(
+fn argument_slides(
     site: &Site,
-    page: usize,
+    (page, argument): (&Page, &Argument),
     strings: &dyn Fn(&str) -> String,
     at: &str,
 ) -> Vec<Slide> {
-    let page = &site.pages[page];
-    let KindData::Argument(argument) = &page.source.front.kind else {
-        return Vec::new();
-    };
     let who = page
         .source
         .front
@@ -280,16 +276,11 @@ fn case_facts(page: &Page) -> Vec<&str> {
 /// The slide of a case, for a deck shown at (or below) the page `at`: title, facts,
 /// its description, then every metric (numbers as a chart, text as key-figure tiles).
 /// The notes hold the story's first paragraph and the source.
-pub fn case_slide(
-    site: &Site,
-    page: usize,
+fn case_slide(
+    (page, case): (&Page, &Case),
     strings: &dyn Fn(&str) -> String,
     at: &str,
 ) -> Vec<Slide> {
-    let page = &site.pages[page];
-    let KindData::Case(case) = &page.source.front.kind else {
-        return Vec::new();
-    };
     let facts = case_facts(page);
     let mut html = format!("<h2>{}</h2>\n", escape(page.title()));
     if !facts.is_empty() {
@@ -387,12 +378,34 @@ pub fn expand(
     strings: &dyn Fn(&str) -> String,
     at: &str,
 ) -> Option<Vec<Slide>> {
+    let kind = match call.name.as_str() {
+        "argument" => Kind::Argument,
+        "case" => Kind::Case,
+        _ => return None,
+    };
     let path = call.args.get("path")?.as_text()?;
     let &page = site.by_rel.get(path.trim_start_matches("./"))?;
-    match call.name.as_str() {
-        "argument" => Some(argument_slides(site, page, strings, at)),
-        "case" => Some(case_slide(site, page, strings, at)),
-        _ => None,
+    // A call naming an item of the other kind is reported by the shortcode's rules.
+    Some(if site.pages[page].kind() == kind {
+        item_slides(site, page, strings, at)
+    } else {
+        Vec::new()
+    })
+}
+
+/// The slides of content item `page` for a deck shown at (or below) the page `at`: an
+/// argument's objection and answer, a case's slide; none for other kinds.
+pub fn item_slides(
+    site: &Site,
+    page: usize,
+    strings: &dyn Fn(&str) -> String,
+    at: &str,
+) -> Vec<Slide> {
+    let page = &site.pages[page];
+    match &page.source.front.kind {
+        KindData::Argument(argument) => argument_slides(site, (page, argument), strings, at),
+        KindData::Case(case) => case_slide((page, case), strings, at),
+        _ => Vec::new(),
     }
 }
 
@@ -439,14 +452,9 @@ pub fn audience_slides(
             }));
         }
     }
-    for &p in &term.pages {
-        if site.pages[p].kind() == Kind::Argument {
-            slides.extend(argument_slides(site, p, strings, &term.url));
-        }
-    }
-    for &p in &term.pages {
-        if site.pages[p].kind() == Kind::Case {
-            slides.extend(case_slide(site, p, strings, &term.url));
+    for kind in [Kind::Argument, Kind::Case] {
+        for &p in term.pages.iter().filter(|&&p| site.pages[p].kind() == kind) {
+            slides.extend(item_slides(site, p, strings, at));
         }
     }
     number_ids(&mut slides);

@@ -235,19 +235,6 @@ impl Diagnostic {
         )
     }
 
-    /// A warning at `path:line:col`.
-    pub fn warning(
-        path: impl AsRef<Path>,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, line, col, message)
-        }
-    }
-
     /// Adds a hint saying how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.entry.hint_key = None;

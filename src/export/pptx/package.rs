@@ -255,6 +255,18 @@ fn placeholder(id: u32, name: &str, ph: &str, rect: Rect) -> String {
     super::xml::shape(id, name, Some(ph), rect, None, EMPTY_BODY)
 }
 
+/// The title placeholder at `top` of a slide `w` wide and a text placeholder (its name
+/// and type) below it, as the title and section layouts place them.
+fn title_over_text((w, top): (f64, f64), title: &str, (name, text): (&str, &str)) -> String {
+    placeholder(2, "Title", title, Rect::new(80.0, top, w - 160.0, 150.0))
+        + &placeholder(
+            3,
+            name,
+            text,
+            Rect::new(80.0, top + 170.0, w - 160.0, 120.0),
+        )
+}
+
 /// The slide master and its relationships; `logo` is the relationship target of a PNG
 /// (and of its SVG original) in the media folder, with its size in pixels.
 pub fn master(brand: &Brand, logo: Option<&super::Picture>) -> (String, String) {
@@ -327,17 +339,10 @@ pub fn layout(n: u32, brand: &Brand) -> (String, String) {
     let mut background = String::new();
     match n {
         1 => {
-            tree.push_str(&placeholder(
-                2,
-                "Title",
+            tree.push_str(&title_over_text(
+                (w, h * 0.28),
                 "type=\"ctrTitle\"",
-                Rect::new(80.0, h * 0.28, w - 160.0, 150.0),
-            ));
-            tree.push_str(&placeholder(
-                3,
-                "Subtitle",
-                "type=\"subTitle\" idx=\"1\"",
-                Rect::new(80.0, h * 0.28 + 170.0, w - 160.0, 120.0),
+                ("Subtitle", "type=\"subTitle\" idx=\"1\""),
             ));
         }
         3 => {
@@ -345,17 +350,10 @@ pub fn layout(n: u32, brand: &Brand) -> (String, String) {
                 "<p:bg><p:bgPr><a:solidFill><a:srgbClr val=\"{}\"/></a:solidFill><a:effectLst/></p:bgPr></p:bg>",
                 brand.primary
             );
-            tree.push_str(&placeholder(
-                2,
-                "Title",
+            tree.push_str(&title_over_text(
+                (w, h * 0.30),
                 "type=\"title\"",
-                Rect::new(80.0, h * 0.30, w - 160.0, 150.0),
-            ));
-            tree.push_str(&placeholder(
-                3,
-                "Text",
-                "type=\"body\" idx=\"1\"",
-                Rect::new(80.0, h * 0.30 + 170.0, w - 160.0, 120.0),
+                ("Text", "type=\"body\" idx=\"1\""),
             ));
         }
         4 => {

@@ -32,6 +32,18 @@ struct Links<'a, 'b> {
     context: &'a Context<'b>,
 }
 
+/// The title shape of a slide, its text anchored at the bottom of `rect`.
+fn title_shape(
+    id: u32,
+    title: &[xml::Styled],
+    placeholder: &str,
+    rect: Rect,
+    links: &mut Links,
+) -> String {
+    let body = xml::text_body(title, "b", links.context.lang, links);
+    xml::shape(id, "Title", Some(placeholder), rect, None, &body)
+}
+
 impl LinkTarget for Links<'_, '_> {
     fn link(&mut self, href: &str) -> Option<(String, Option<&'static str>)> {
         if href.starts_with("http://")
@@ -169,10 +181,13 @@ pub fn slide(
             ..Look::new(34.0, &brand.primary)
         },
     };
-    let title_para = (!parsed.title.is_empty()).then(|| Para {
-        runs: parsed.title.clone(),
-        level: 0,
-        bullet: content::Bullet::None,
+    let title = (!parsed.title.is_empty()).then(|| {
+        let para = Para {
+            runs: parsed.title.clone(),
+            level: 0,
+            bullet: content::Bullet::None,
+        };
+        vec![(para, title_look)]
     });
     let (w, h) = (brand.width, brand.height);
     match layout {
@@ -182,21 +197,9 @@ pub fn slide(
             } else {
                 ("type=\"title\"", "type=\"body\" idx=\"1\"", h * 0.30)
             };
-            if let Some(title) = &title_para {
-                let body = xml::text_body(
-                    &[(title.clone(), title_look)],
-                    "b",
-                    context.lang,
-                    &mut links,
-                );
-                tree.push_str(&xml::shape(
-                    next(),
-                    "Title",
-                    Some(title_ph),
-                    Rect::new(80.0, top, w - 160.0, 150.0),
-                    None,
-                    &body,
-                ));
+            if let Some(title) = &title {
+                let rect = Rect::new(80.0, top, w - 160.0, 150.0);
+                tree.push_str(&title_shape(next(), title, title_ph, rect, &mut links));
             }
             if !text.is_empty() {
                 let body = xml::text_body(&text, "t", context.lang, &mut links);
@@ -242,20 +245,14 @@ pub fn slide(
         }
         _ => {
             let mut body_area = body_rect(brand);
-            if let Some(title) = &title_para {
-                let body = xml::text_body(
-                    &[(title.clone(), title_look)],
-                    "b",
-                    context.lang,
-                    &mut links,
-                );
-                tree.push_str(&xml::shape(
+            if let Some(title) = &title {
+                let rect = title_rect(brand);
+                tree.push_str(&title_shape(
                     next(),
-                    "Title",
-                    Some("type=\"title\""),
-                    title_rect(brand),
-                    None,
-                    &body,
+                    title,
+                    "type=\"title\"",
+                    rect,
+                    &mut links,
                 ));
             } else {
                 body_area = Rect::new(body_area.x, 56.0, body_area.w, h - 56.0 - 72.0);
