@@ -30,6 +30,40 @@ const SHIPPED: [(&str, &str); 2] = [
 /// Named values filled into a text: `("field", "stakehodlers")`.
 pub type Args<'a> = [(&'a str, &'a str)];
 
+/// A catalogue text not yet put into words: its key and named values, so that it shows
+/// in the reader's language wherever it ends up (the reason inside an export error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub key: &'static str,
+    pub args: Vec<(String, String)>,
+}
+
+impl Text {
+    /// The text `key` with the values `args`.
+    pub fn new(key: &'static str, args: &Args) -> Text {
+        Text {
+            key,
+            args: args
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    /// `diagnostic` with this text as its value `name`, shown in the diagnostic's
+    /// language (this text's values must not share a name with the diagnostic's).
+    pub fn into_part(
+        self,
+        diagnostic: crate::diag::Diagnostic,
+        name: &str,
+    ) -> crate::diag::Diagnostic {
+        self.args
+            .iter()
+            .fold(diagnostic, |d, (k, v)| d.with_arg(k, v))
+            .with_part(name, self.key)
+    }
+}
+
 /// The messages of one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Catalog {

@@ -539,3 +539,28 @@ fn the_preview_refuses_a_foreign_host_in_the_project_language() {
         "forbidden: unknown host (start `buyin serve` with --allow-host NAME to allow it)\n"
     );
 }
+
+#[test]
+fn a_browser_that_does_not_start_is_explained_in_the_project_language() {
+    let project = project("de");
+    project.write("content/kurz.md", "---\ntitle: A\nkind: deck\n---\n# A\n");
+    let args = ["export", "--pdf", "--browser", "/bin/false"];
+    let german = project.run(&args);
+    assert_eq!(german.code(), 1, "{}", german.stderr());
+    assert!(
+        german.stderr().starts_with(
+            "error: book.toml:1:1: der Browser '/bin/false' ist nicht gestartet (er endete mit "
+        ),
+        "{}",
+        german.stderr()
+    );
+    let english = project.run_en(&args);
+    assert_eq!(english.code(), 1, "{}", english.stderr());
+    assert!(
+        english.stderr().starts_with(
+            "error: book.toml:1:1: the browser '/bin/false' did not start (it ended with "
+        ),
+        "{}",
+        english.stderr()
+    );
+}

@@ -75,14 +75,18 @@ pub struct Process {
 impl Process {
     /// Starts the browser at `path` headless and waits until it listens for DevTools.
     pub fn start(path: &Path) -> Result<Process, Problem> {
-        let failed = |why: String| Problem {
-            code: "browser-did-not-start",
-            args: vec![("browser", path.display().to_string()), ("error", why)],
+        // Each way of not starting has its own catalogue entry, so that the reason
+        // too reads in the project's language.
+        let failed_as = |code: &'static str, args: Vec<(&'static str, String)>| {
+            let mut all = vec![("browser", path.display().to_string())];
+            all.extend(args);
+            Problem { code, args: all }
         };
+        let failed = |why: String| failed_as("browser-did-not-start", vec![("error", why)]);
         let profile = tempfile::Builder::new()
             .prefix("buyin-browser-")
             .tempdir()
-            .map_err(|e| failed(format!("no folder for its profile: {e}")))?;
+            .map_err(|e| failed_as("browser-no-profile", vec![("error", e.to_string())]))?;
         let mut command = Command::new(path);
         command
             .args([
@@ -111,7 +115,7 @@ impl Process {
             .map_err(|e| failed(e.to_string()))?;
         let Some(stderr) = child.stderr.take() else {
             let _ = child.kill();
-            return Err(failed("no error output to read".into()));
+            return Err(failed_as("browser-no-output", Vec::new()));
         };
         // The browser announces its DevTools address on stderr. Lines are read on a
         // thread that keeps draining them, so a chatty browser never blocks on a full pipe.
@@ -141,19 +145,22 @@ impl Process {
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
                     let said = last_words(&last);
-                    return Err(failed(if said.is_empty() {
-                        format!("it ended with {status}")
+                    return Err(if said.is_empty() {
+                        failed_as("browser-ended", vec![("status", status)])
                     } else {
-                        format!("it ended with {status}: {said}")
-                    }));
+                        failed_as(
+                            "browser-ended-saying",
+                            vec![("status", status), ("said", said)],
+                        )
+                    });
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(failed(format!(
-                        "no DevTools address within {} s",
-                        START_TIMEOUT.as_secs()
-                    )));
+                    return Err(failed_as(
+                        "browser-silent",
+                        vec![("seconds", START_TIMEOUT.as_secs().to_string())],
+                    ));
                 }
             }
         }

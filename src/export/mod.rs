@@ -98,11 +98,9 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                         url: &deck.url,
                         slides: slides.take().unwrap_or_default(),
                     };
-                    pptx::write(&deck, &generated.config, dir).map_err(|e| {
-                        Diagnostic::coded(
-                            "export-pptx-failed",
-                            &[("path", &path), ("error", &e.to_string())],
-                        )
+                    pptx::write(&deck, &generated.config, dir).map_err(|reason| {
+                        let d = Diagnostic::coded("export-pptx-failed", &[("path", &path)]);
+                        reason.into_part(d, "error")
                     })
                 }
                 Format::Pdf | Format::Handout => {
@@ -114,11 +112,9 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                     };
                     printer
                         .print(dir, &job, &generated.config.base_url)
-                        .map_err(|error| {
-                            Diagnostic::coded(
-                                "export-failed",
-                                &[("path", &path), ("error", &error)],
-                            )
+                        .map_err(|reason| {
+                            let d = Diagnostic::coded("export-failed", &[("path", &path)]);
+                            reason.into_part(d, "error")
                         })
                 }
             };

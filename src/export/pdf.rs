@@ -17,6 +17,7 @@ use headless_chrome::types::PrintToPdfOptions;
 use headless_chrome::{Browser, Tab};
 
 use super::{Problem, browser};
+use crate::catalog::Text;
 use crate::config::Config;
 
 /// CSS pixels per inch, the unit of DevTools paper sizes.
@@ -86,34 +87,45 @@ impl Printer {
 
     /// Prints `job` from the built site in `dir`. `base_url` (may be empty) makes links
     /// to other pages of the site absolute.
-    pub fn print(&self, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, String> {
+    /// A failure is the catalogue's `[export.reason]` text saying why.
+    pub fn print(&self, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, Text> {
         let tab = self
             .browser
             .new_tab()
-            .map_err(|e| format!("the browser stopped ({e})"))?;
+            .map_err(|e| because("export.reason.browser-stopped", e))?;
         let result = print_in(&tab, dir, job, base_url);
         let _ = tab.close(true);
         result
     }
 }
 
-fn print_in(tab: &Arc<Tab>, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, String> {
+/// The catalogue's reason `key`, with the error behind it as `cause`.
+fn because(key: &'static str, cause: impl std::fmt::Display) -> Text {
+    Text::new(key, &[("cause", &cause.to_string())])
+}
+
+fn print_in(tab: &Arc<Tab>, dir: &Path, job: &Job, base_url: &str) -> Result<Vec<u8>, Text> {
     let dir = dir
         .canonicalize()
-        .map_err(|e| format!("cannot read the built site ({e})"))?;
+        .map_err(|e| because("export.reason.site-unreadable", e))?;
     let page = url::Url::from_file_path(dir.join(&job.page))
-        .map_err(|()| "the build folder has no file URL".to_string())?;
+        .map_err(|()| because("export.reason.no-file-url", ""))?;
     let root = url::Url::from_directory_path(&dir)
-        .map_err(|()| "the build folder has no file URL".to_string())?;
+        .map_err(|()| because("export.reason.no-file-url", ""))?;
     tab.set_default_timeout(PAGE_TIMEOUT);
     tab.navigate_to(page.as_str())
         .and_then(|tab| tab.wait_until_navigated())
-        .map_err(|e| format!("the browser could not load {} ({e})", job.page))?;
+        .map_err(|e| {
+            Text::new(
+                "export.reason.not-loaded",
+                &[("page", &job.page), ("cause", &e.to_string())],
+            )
+        })?;
     let script = PREPARE
         .replace("__ROOT__", &json_string(root.as_str()))
         .replace("__BASE__", &json_string(base_url));
     tab.evaluate(&script, true)
-        .map_err(|e| format!("the page did not get ready for printing ({e})"))?;
+        .map_err(|e| because("export.reason.not-ready", e))?;
     tab.print_to_pdf(Some(PrintToPdfOptions {
         paper_width: Some(job.paper.0),
         paper_height: Some(job.paper.1),
@@ -128,7 +140,7 @@ fn print_in(tab: &Arc<Tab>, dir: &Path, job: &Job, base_url: &str) -> Result<Vec
         ..PrintToPdfOptions::default()
     }))
     .map(without_dates)
-    .map_err(|e| format!("the browser failed to print ({e})"))
+    .map_err(|e| because("export.reason.print-failed", e))
 }
 
 /// The PDF with the creation and modification dates of its document information blanked

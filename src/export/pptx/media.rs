@@ -10,6 +10,7 @@ use resvg::{tiny_skia, usvg};
 
 use super::Picture;
 use super::package::{Brand, INK, MUTED};
+use crate::catalog::Text;
 
 /// The media files of one package, numbered in the order they are first used.
 pub struct Media {
@@ -30,15 +31,19 @@ impl Media {
     }
 
     /// The picture of a file of the built site (`path` relative to its root).
-    pub fn file(&mut self, path: &str, alt: &str) -> Result<Picture, String> {
+    pub fn file(&mut self, path: &str, alt: &str) -> Result<Picture, Text> {
         let path = path.split(['#', '?']).next().unwrap_or(path);
-        let bytes = std::fs::read(self.dir.join(path))
-            .map_err(|e| format!("cannot read the image '{path}' ({e})"))?;
+        let bytes = std::fs::read(self.dir.join(path)).map_err(|e| {
+            Text::new(
+                "export.reason.image-unreadable",
+                &[("image", path), ("cause", &e.to_string())],
+            )
+        })?;
         self.add(&format!("file:{path}"), &bytes, alt)
     }
 
     /// The picture of a metrics chart: its SVG with the theme's colours written in.
-    pub fn chart(&mut self, svg: &str, alt: &str, brand: &Brand) -> Result<Picture, String> {
+    pub fn chart(&mut self, svg: &str, alt: &str, brand: &Brand) -> Result<Picture, Text> {
         // On the page the chart takes its colours from the stylesheet; a picture file
         // must carry them itself.
         let style = format!(
@@ -52,7 +57,7 @@ impl Media {
         self.add(&format!("chart:{svg}"), svg.as_bytes(), alt)
     }
 
-    fn add(&mut self, key: &str, bytes: &[u8], alt: &str) -> Result<Picture, String> {
+    fn add(&mut self, key: &str, bytes: &[u8], alt: &str) -> Result<Picture, Text> {
         if let Some(picture) = self.seen.get(key) {
             return Ok(Picture {
                 alt: alt.to_string(),
@@ -63,7 +68,7 @@ impl Media {
         let picture = match kind(bytes) {
             Some(ext) => {
                 let size = imagesize::blob_size(bytes)
-                    .map_err(|e| format!("cannot read the image size ({e})"))?;
+                    .map_err(|e| because("export.reason.image-size", e))?;
                 let name = format!("image{n}.{ext}");
                 self.files.push((name.clone(), bytes.to_vec()));
                 Picture {
@@ -120,19 +125,19 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 }
 
 /// An SVG as PNG at twice its size (sharp on a projector), with its size in pixels.
-pub fn rasterize(svg: &[u8]) -> Result<(Vec<u8>, f64, f64), String> {
+pub fn rasterize(svg: &[u8]) -> Result<(Vec<u8>, f64, f64), Text> {
     let options = usvg::Options {
         fontdb: fonts(),
         ..usvg::Options::default()
     };
-    let tree =
-        usvg::Tree::from_data(svg, &options).map_err(|e| format!("cannot read the SVG ({e})"))?;
+    let tree = usvg::Tree::from_data(svg, &options)
+        .map_err(|e| because("export.reason.svg-unreadable", e))?;
     let size = tree.size();
     let scale = 2.0;
     let width = (size.width() * scale).ceil() as u32;
     let height = (size.height() * scale).ceil() as u32;
     let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height.max(1))
-        .ok_or_else(|| "the SVG has no size".to_string())?;
+        .ok_or_else(|| because("export.reason.svg-no-size", ""))?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
@@ -140,6 +145,11 @@ pub fn rasterize(svg: &[u8]) -> Result<(Vec<u8>, f64, f64), String> {
     );
     let png = pixmap
         .encode_png()
-        .map_err(|e| format!("cannot write the PNG ({e})"))?;
+        .map_err(|e| because("export.reason.png-unwritable", e))?;
     Ok((png, f64::from(size.width()), f64::from(size.height())))
+}
+
+/// The catalogue's reason `key`, with the error behind it as `cause`.
+fn because(key: &'static str, cause: impl std::fmt::Display) -> Text {
+    Text::new(key, &[("cause", &cause.to_string())])
 }

@@ -39,7 +39,8 @@ pub struct Picture {
 }
 
 /// The `.pptx` bytes of `deck`; `dir` is the built site, where its images are.
-pub fn write(deck: &Deck, config: &Config, dir: &Path) -> Result<Vec<u8>, String> {
+/// A failure is the catalogue's `[export.reason]` text saying why.
+pub fn write(deck: &Deck, config: &Config, dir: &Path) -> Result<Vec<u8>, crate::catalog::Text> {
     let brand = Brand {
         primary: hex(&config.brand.primary),
         accent: hex(&config.brand.accent),
@@ -125,7 +126,8 @@ pub fn write(deck: &Deck, config: &Config, dir: &Path) -> Result<Vec<u8>, String
     let all = std::iter::once(("[Content_Types].xml".to_string(), types.into_bytes()))
         .chain(parts)
         .chain(media_parts);
-    zip(all).map_err(|e| e.to_string())
+    zip(all)
+        .map_err(|e| crate::catalog::Text::new("export.reason.other", &[("cause", &e.to_string())]))
 }
 
 /// A zip of `parts` with a fixed timestamp, so equal parts give equal bytes.

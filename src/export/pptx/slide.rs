@@ -96,7 +96,7 @@ pub fn slide(
     slide: &Slide,
     context: &Context,
     media: &mut Media,
-) -> Result<(String, String), String> {
+) -> Result<(String, String), crate::catalog::Text> {
     let brand = context.brand;
     let parsed = content::parse(&slide.html);
     let layout = package::layout_for(&slide.class);
