@@ -7,7 +7,7 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::config::{CONFIG_FILE, Config, find_key};
+use crate::config::{CONFIG_FILE, Config};
 use crate::diag::Diagnostic;
 use crate::site::Site;
 use crate::source::Kind;
@@ -70,12 +70,12 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// An error when `[accessibility] statement` names no content file.
-pub fn statement_reference(config: &Config, site: &Site, book_toml: &str) -> Option<Diagnostic> {
+pub fn statement_reference(config: &Config, site: &Site) -> Option<Diagnostic> {
     let rel = config.accessibility.statement.as_ref()?;
     if site.by_rel.contains_key(rel.as_str()) {
         return None;
     }
-    let (line, col) = find_key(book_toml, "statement").unwrap_or((0, 0));
+    let (line, col) = config.at.statement;
     Some(Diagnostic::coded_error(
         CONFIG_FILE,
         line,

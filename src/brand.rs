@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::config::{Brand, CONFIG_FILE, find_key};
+use crate::config::{Brand, CONFIG_FILE, Locations};
 use crate::contrast::{AA_TEXT, Rgb, WHITE, nearest_passing, worst_ratio};
 use crate::diag::Diagnostic;
 
@@ -62,44 +62,44 @@ pub fn palette(brand: &Brand) -> Palette {
 /// primary as text on white and behind white text, the accent as large text and
 /// graphics. Light surfaces a little darker than white get the nearest passing shade
 /// silently. In dark mode the theme always uses a lighter shade of the primary, so
-/// a brand colour made for white paper needs no warning there. `book_toml` is the text
-/// of the config, for line numbers.
-pub fn check(brand: &Brand, book_toml: &str) -> Vec<Diagnostic> {
+/// a brand colour made for white paper needs no warning there. `at` places the
+/// settings in `book.toml`.
+pub fn check(brand: &Brand, at: &Locations) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    let mut warn = |key: &str, colour: Rgb, backgrounds: &[Rgb], min: f64| {
-        let got = worst_ratio(colour, backgrounds);
-        if got >= min {
-            return;
-        }
-        let shade = nearest_passing(colour, backgrounds, min);
-        let (line, col) = find_key(book_toml, key).unwrap_or((0, 0));
-        warnings.push(
-            Diagnostic::coded_warning(
-                Path::new(CONFIG_FILE),
-                line,
-                col,
-                "brand-contrast",
-                &[
-                    ("key", key),
-                    ("colour", &colour.hex()),
-                    ("ratio", &format!("{got:.2}")),
-                    ("min", &min.to_string()),
-                    ("shade", &shade.hex()),
-                    (
-                        "shade-ratio",
-                        &format!("{:.2}", worst_ratio(shade, backgrounds)),
-                    ),
-                ],
-            )
-            .with_part("where", &format!("contrast.{key}")),
-        );
-    };
+    let mut warn =
+        |(key, (line, col)): (&str, (usize, usize)), colour: Rgb, backgrounds: &[Rgb], min: f64| {
+            let got = worst_ratio(colour, backgrounds);
+            if got >= min {
+                return;
+            }
+            let shade = nearest_passing(colour, backgrounds, min);
+            warnings.push(
+                Diagnostic::coded_warning(
+                    Path::new(CONFIG_FILE),
+                    line,
+                    col,
+                    "brand-contrast",
+                    &[
+                        ("key", key),
+                        ("colour", &colour.hex()),
+                        ("ratio", &format!("{got:.2}")),
+                        ("min", &min.to_string()),
+                        ("shade", &shade.hex()),
+                        (
+                            "shade-ratio",
+                            &format!("{:.2}", worst_ratio(shade, backgrounds)),
+                        ),
+                    ],
+                )
+                .with_part("where", &format!("contrast.{key}")),
+            );
+        };
     if let Some(primary) = Rgb::parse(&brand.primary) {
         // White on the primary has the same ratio as the primary on white.
-        warn("primary", primary, &[WHITE], AA_TEXT);
+        warn(("primary", at.primary), primary, &[WHITE], AA_TEXT);
     }
     if let Some(accent) = Rgb::parse(&brand.accent) {
-        warn("accent", accent, &[WHITE], AA_LARGE);
+        warn(("accent", at.accent), accent, &[WHITE], AA_LARGE);
     }
     warnings
 }
@@ -118,13 +118,20 @@ mod tests {
         }
     }
 
-    const BOOK: &str =
-        "[book]\ntitle = \"T\"\n\n[brand]\nprimary = \"#66aaff\"\naccent = \"#ffcc00\"\n";
+    // A taxonomy named `primary` comes first: the warning must still point at `[brand]`.
+    const BOOK: &str = "[book]\ntitle = \"T\"\n[taxonomies]\nprimary = { path = \"p\" }\n\n[brand]\nprimary = \"#66aaff\"\naccent = \"#ffcc00\"\n";
+
+    /// Where `BOOK` sets its brand colours, as the config finds them.
+    fn at() -> Locations {
+        crate::config::parse(BOOK, std::path::Path::new("."))
+            .expect("valid config")
+            .at
+    }
 
     #[test]
     fn passing_brand_colours_give_no_warning_and_stay_as_they_are() {
         let ok = brand("#0b5cad", "#e4572e");
-        assert!(check(&ok, BOOK).is_empty());
+        assert!(check(&ok, &at()).is_empty());
         let palette = palette(&ok);
         assert_eq!(palette.strong, "#0b5cad");
         assert_eq!(palette.accent, "#e4572e");
@@ -133,10 +140,10 @@ mod tests {
     #[test]
     fn a_light_primary_warns_with_ratio_line_and_the_shade_the_theme_uses() {
         let light = brand("#66aaff", "#ffcc00");
-        let warnings = check(&light, BOOK);
+        let warnings = check(&light, &at());
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         let primary = &warnings[0];
-        assert_eq!((primary.line, primary.col), (5, 1));
+        assert_eq!((primary.line, primary.col), (7, 1));
         assert!(primary.message.contains("#66aaff"), "{}", primary.message);
         assert!(primary.message.contains("2.40:1"), "{}", primary.message);
         let palette = palette(&light);
@@ -159,7 +166,7 @@ mod tests {
             "{}",
             warnings[1].message
         );
-        assert_eq!(warnings[1].line, 6);
+        assert_eq!(warnings[1].line, 8);
     }
 
     #[test]

@@ -49,19 +49,6 @@ impl Text {
                 .collect(),
         }
     }
-
-    /// `diagnostic` with this text as its value `name`, shown in the diagnostic's
-    /// language (this text's values must not share a name with the diagnostic's).
-    pub fn into_part(
-        self,
-        diagnostic: crate::diag::Diagnostic,
-        name: &str,
-    ) -> crate::diag::Diagnostic {
-        self.args
-            .iter()
-            .fold(diagnostic, |d, (k, v)| d.with_arg(k, v))
-            .with_part(name, self.key)
-    }
 }
 
 /// The messages of one language.
@@ -101,11 +88,11 @@ impl Catalog {
         }
     }
 
-    /// The catalogue for the project at `root`: its `[book] language` (read leniently,
-    /// so that even a broken `book.toml` gets its errors in its language), unless
-    /// `BUYIN_LANG` says otherwise.
-    pub fn for_root(root: &std::path::Path) -> Catalog {
-        let language = std::fs::read(root.join(crate::config::CONFIG_FILE))
+    /// The catalogue for the project whose `book.toml` is at `book`: its `[book]
+    /// language` (read leniently, so that even a broken `book.toml` gets its errors in
+    /// its language), unless `BUYIN_LANG` says otherwise.
+    pub fn for_book(book: &std::path::Path) -> Catalog {
+        let language = std::fs::read(book)
             .ok()
             .and_then(|bytes| language_of(&String::from_utf8_lossy(&bytes)));
         Catalog::for_project(language.as_deref().unwrap_or("en"))

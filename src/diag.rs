@@ -172,6 +172,16 @@ impl Diagnostic {
         self.localized(&Catalog::english())
     }
 
+    /// The same diagnostic with the catalogue text `text` as its value `name`, shown in
+    /// the diagnostic's language (the text's values must not share a name with the
+    /// diagnostic's).
+    pub fn with_text(self, name: &str, text: crate::catalog::Text) -> Self {
+        text.args
+            .iter()
+            .fold(self, |d, (k, v)| d.with_arg(k, v))
+            .with_part(name, text.key)
+    }
+
     /// Adds the hint `[hint.NAME]` of the catalogue, filled with the diagnostic's values
     /// and `args`.
     pub fn with_hint_code(mut self, name: &str, args: &Args) -> Self {

@@ -40,6 +40,7 @@ pub mod catalog;
 pub mod chart;
 pub mod config;
 pub mod contrast;
+pub mod date;
 pub mod deck;
 pub mod destination;
 pub mod diag;
@@ -225,11 +226,7 @@ fn run(
             .map(|page| markdown::render(&page.markdown_input(), &env))
             .collect()
     };
-    // Only for line numbers of the checks on config values below.
-    let book_toml = std::fs::read_to_string(root.join(config::CONFIG_FILE)).unwrap_or_default();
-    diags.extend(accessibility::statement_reference(
-        &config, &site, &book_toml,
-    ));
+    diags.extend(accessibility::statement_reference(&config, &site));
     for (page, rendered) in site.pages.iter_mut().zip(rendered) {
         diags.extend(rendered.diagnostics(&page.source));
         page.rendered = rendered;
@@ -253,7 +250,7 @@ fn run(
         return Err(diags);
     }
     let mut warnings = site.warnings.clone();
-    warnings.extend(brand::check(&config.brand, &book_toml));
+    warnings.extend(brand::check(&config.brand, &config.at));
     warnings.extend(deck::summary_warnings(&site));
     warnings.extend(diags);
     // Links out of the project were left out of the sources and the output.
@@ -314,7 +311,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     let mut exported = Vec::new();
     if generated.config.export.any() {
         let started = Instant::now();
-        let files = match export::run(&generated, staging.path()) {
+        let files = match export::run(
+            (&generated.site, &generated.config, &generated.theme),
+            staging.path(),
+        ) {
             Ok(files) => files,
             Err(diags) => {
                 staging.discard();
@@ -342,7 +342,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
 /// `buyin check`: every check of `build` plus the external-resource audit and the
 /// accessibility rules of the Markdown; writes nothing.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Diagnostics> {
-    check_as_of(root, options, review::Date::today_utc())
+    check_as_of(root, options, date::Date::today_utc())
 }
 
 /// [`check`] on the day `today`, which decides which reviews are overdue
@@ -350,7 +350,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<Vec<Diagnostic>, Dia
 pub fn check_as_of(
     root: &Path,
     options: &BuildOptions,
-    today: review::Date,
+    today: date::Date,
 ) -> Result<Vec<Diagnostic>, Diagnostics> {
     let generated = generate_model(root, options)?;
     let mut findings = generated.warnings;

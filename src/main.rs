@@ -7,10 +7,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use buyin::catalog::Catalog;
+use buyin::date::Date;
 use buyin::diag::{Diagnostic, Diagnostics, Severity};
-use buyin::review::Date;
 use buyin::{BuildOptions, scaffold};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// What only the command line needs (the library never prints).
+mod cli {
+    pub mod help;
+}
 
 // The terminal writers. A reader that goes away early (`buyin build 2>&1 | head -1`)
 // closes the pipe; that is no reason to panic, so write errors are dropped.
@@ -232,7 +237,7 @@ impl buyin::serve::Report for Reporter {
 }
 
 fn main() -> ExitCode {
-    let command = localized(Cli::command(), &help_catalog());
+    let command = cli::help::localized(Cli::command(), &cli::help::help_catalog());
     let cli = match command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))
@@ -274,7 +279,7 @@ fn main() -> ExitCode {
             Some(&reporter.text("cli.no-project-hint", &[])),
         );
     };
-    reporter.catalog = Catalog::for_root(&root);
+    reporter.catalog = Catalog::for_book(&root.join(buyin::config::CONFIG_FILE));
     let today = match today_date() {
         Ok(today) => today,
         Err(text) => {
@@ -578,70 +583,6 @@ fn init(dir: &Path, reporter: &Reporter) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// The language of `--help`: that of the project `-C DIR` or the current folder is in,
-/// unless `BUYIN_LANG` says otherwise; English outside a project. Read before the
-/// arguments are parsed, since the help is part of parsing.
-fn help_catalog() -> Catalog {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let mut dir = None;
-    for (i, arg) in args.iter().enumerate() {
-        if arg == "--" {
-            break;
-        }
-        if arg == "-C" {
-            dir = args.get(i + 1).map(PathBuf::from);
-        } else if let Some(rest) = arg.to_str().and_then(|a| a.strip_prefix("-C")) {
-            dir = Some(PathBuf::from(rest.strip_prefix('=').unwrap_or(rest)));
-        }
-    }
-    let start = dir.unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| ".".into()));
-    match buyin::find_root(&start) {
-        Some(root) => Catalog::for_root(&root),
-        None => Catalog::for_project("en"),
-    }
-}
-
-/// The command line with its help texts from the catalogue's `[help]`: buyin's and each
-/// subcommand's `about` and `after-help`, and each argument's help by its name
-/// (`help.build.dest`). The words clap adds itself (`Usage`, `Options`) stay as they are.
-fn localized(command: clap::Command, catalog: &Catalog) -> clap::Command {
-    let command = command.about(catalog.text("help.about", &[]));
-    let command = localized_args(command, "help", catalog);
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_string())
-        .collect();
-    names.iter().fold(command, |command, name| {
-        command.mut_subcommand(name, |sub| {
-            let prefix = format!("help.{name}");
-            let mut sub = sub
-                .about(catalog.text(&format!("{prefix}.about"), &[]))
-                .long_about(None);
-            let after = format!("{prefix}.after-help");
-            if catalog.has(&after) {
-                sub = sub.after_help(catalog.text(&after, &[]));
-            }
-            localized_args(sub, &prefix, catalog)
-        })
-    })
-}
-
-/// Each argument of `command` that has a text `PREFIX.ID` gets it as its help.
-fn localized_args(command: clap::Command, prefix: &str, catalog: &Catalog) -> clap::Command {
-    let ids: Vec<String> = command
-        .get_arguments()
-        .map(|arg| arg.get_id().to_string())
-        .collect();
-    ids.iter().fold(command, |command, id| {
-        let key = format!("{prefix}.{id}");
-        if catalog.has(&key) {
-            command.mut_arg(id, |arg| arg.help(catalog.text(&key, &[])).long_help(None))
-        } else {
-            command
-        }
-    })
 }
 
 /// Today: `BUYIN_TODAY` (`YYYY-MM-DD`) when set, else the system clock (UTC).

@@ -154,3 +154,23 @@ fn a_pale_brand_colour_warns_and_the_theme_uses_a_readable_shade() {
     assert!(light.contains("--link: #"), "{light}");
     assert!(!light.contains("--link: #66aaff"), "{light}");
 }
+
+#[test]
+fn a_missing_accessibility_statement_is_reported_at_its_setting() {
+    // `statement` also names a taxonomy before `[accessibility]`: the error must point
+    // at the setting itself, line 9.
+    let book = "[book]\ntitle = \"T\"\nlanguage = \"de\"\n\n[taxonomies]\nstatement = { path = \"aussagen\" }\n\n[accessibility]\nstatement = \"fehlt.md\"\n";
+    let project = Project::new(&[
+        ("book.toml", book),
+        ("content/index.md", "---\ntitle: \"Start\"\n---\nText.\n"),
+    ]);
+    let run = project.run_en(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: book.toml:9:1: accessibility statement 'fehlt.md' does not exist in the content folder"
+        ),
+        "{stderr}"
+    );
+}

@@ -40,7 +40,7 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     pub accessibility: Accessibility,
     /// `[content] review-after`: how long a content review holds.
-    pub review_after: Option<crate::review::Period>,
+    pub review_after: Option<crate::date::Period>,
     /// Files `build` exports beside each deck (`[export]`); empty when none.
     pub export: Export,
     /// Where settings checked after this stage stand in the file.
@@ -56,6 +56,12 @@ pub struct Locations {
     pub theme: (usize, usize),
     /// `[build] build-dir`.
     pub build_dir: (usize, usize),
+    /// `[brand] primary`.
+    pub primary: (usize, usize),
+    /// `[brand] accent`.
+    pub accent: (usize, usize),
+    /// `[accessibility] statement`.
+    pub statement: (usize, usize),
 }
 
 /// Which deck exports a build writes (`[export]` in book.toml, or `buyin export`).

@@ -36,7 +36,7 @@ pub(super) struct RawConfig {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawContent {
-    pub(super) review_after: Option<String>,
+    pub(super) review_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -111,7 +111,7 @@ pub(super) struct RawRoadmap {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawAccessibility {
-    pub(super) statement: Option<String>,
+    pub(super) statement: Option<Spanned<String>>,
     pub(super) contact: Option<String>,
     pub(super) status: Option<Spanned<String>>,
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::locate::{find_key, setting_at};
+use super::locate::setting_at;
 use super::raw::{
     RawAccessibility, RawBook, RawBrand, RawBuild, RawConfig, RawContent, RawExport, RawHtml,
     RawRoadmap, RawSlides, RawTaxonomy,
@@ -40,9 +40,10 @@ pub(super) fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnos
     } = raw;
     let RawContent { review_after } = content;
     let review_after = review_after.and_then(|written| {
-        let period = crate::review::Period::parse(&written);
+        let (line, col) = setting_at(text, written.span().start);
+        let written = written.into_inner();
+        let period = crate::date::Period::parse(&written);
         if period.is_none() {
-            let (line, col) = find_key(text, "review-after").unwrap_or((0, 0));
             diags.push(Diagnostic::coded_error(
                 CONFIG_FILE,
                 line,
@@ -88,6 +89,8 @@ pub(super) fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnos
         accent,
     } = brand.unwrap_or_default();
     let logo_at = at(logo.as_ref().map(Spanned::span));
+    let primary_at = at(primary.as_ref().map(Spanned::span));
+    let accent_at = at(accent.as_ref().map(Spanned::span));
     let mut colour = |value: Option<Spanned<String>>, neutral: &str| match value {
         Some(value) => {
             if !is_hex_colour(value.get_ref()) {
@@ -165,9 +168,13 @@ pub(super) fn build(raw: RawConfig, text: &str, root: &Path, diags: &mut Diagnos
         None => default_taxonomies(german),
     };
 
+    let statement_at = at(accessibility.statement.as_ref().map(Spanned::span));
     let at = Locations {
         theme: at(theme.as_ref().map(Spanned::span)),
         build_dir: at(build_dir.as_ref().map(Spanned::span)),
+        primary: primary_at,
+        accent: accent_at,
+        statement: statement_at,
     };
     let roadmap_path = roadmap_path
         .unwrap_or_else(|| "fahrplan".to_string())
@@ -235,7 +242,7 @@ fn check_accessibility(
         ));
     }
     Accessibility {
-        statement: statement.map(|s| s.trim_start_matches("./").to_string()),
+        statement: statement.map(|s| s.into_inner().trim_start_matches("./").to_string()),
         contact: contact.unwrap_or_default(),
         status,
     }

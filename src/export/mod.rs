@@ -15,10 +15,11 @@ pub mod pptx;
 
 use std::path::Path;
 
-use crate::Generated;
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::export_plan::{Format, Source, Target, deck_slug, targets};
+use crate::site::Site;
+use crate::theme::Theme;
 
 /// One exported file, by path relative to the build root.
 #[derive(Debug)]
@@ -28,9 +29,9 @@ pub struct Exported {
 }
 
 /// Checks that every deck `export` names exists in the built site.
-pub fn check_names(generated: &Generated, targets: &[Target]) -> Diagnostics {
+pub fn check_names(config: &Config, targets: &[Target]) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for name in &generated.config.export.decks {
+    for name in &config.export.decks {
         if targets.iter().any(|target| target.named(name)) {
             continue;
         }
@@ -50,11 +51,13 @@ pub fn check_names(generated: &Generated, targets: &[Target]) -> Diagnostics {
 
 /// Writes the exports the configuration asks for, reading the rendered site from `dir`
 /// (the staging folder). Returns every file it made; nothing is written.
-pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnostics> {
-    let export = &generated.config.export;
-    let site = &generated.site;
+pub fn run(
+    (site, config, theme): (&Site, &Config, &Theme),
+    dir: &Path,
+) -> Result<Vec<Exported>, Diagnostics> {
+    let export = &config.export;
     let all = targets(site);
-    let names = check_names(generated, &all);
+    let names = check_names(config, &all);
     if names.has_errors() {
         return Err(names);
     }
@@ -74,19 +77,19 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
     } else {
         None
     };
-    let renderer = crate::render::Renderer::new(site, &generated.config, &generated.theme);
+    let renderer = crate::render::Renderer::new(site, config, theme);
     let strings = |key: &str| renderer.string(key);
     for deck in &decks {
         let (source, title, slides) = match deck.source {
             Source::Page(p) => (
-                format!("{}/{}", generated.config.src.display(), deck.rel),
+                format!("{}/{}", config.src.display(), deck.rel),
                 site.pages[p].title(),
                 crate::deck::page_slides(site, p, &strings),
             ),
             Source::Audience(t, n) => (
                 CONFIG_FILE.to_string(),
                 site.taxonomies[t].terms[n].name.as_str(),
-                crate::deck::audience_slides(site, &generated.config, (t, n), &strings),
+                crate::deck::audience_slides(site, config, (t, n), &strings),
             ),
         };
         let mut slides = Some(slides);
@@ -98,23 +101,23 @@ pub fn run(generated: &Generated, dir: &Path) -> Result<Vec<Exported>, Diagnosti
                         url: &deck.url,
                         slides: slides.take().unwrap_or_default(),
                     };
-                    pptx::write(&deck, &generated.config, dir).map_err(|reason| {
+                    pptx::write(&deck, config, dir).map_err(|reason| {
                         let d = Diagnostic::coded("export-pptx-failed", &[("path", &path)]);
-                        reason.into_part(d, "error")
+                        d.with_text("error", reason)
                     })
                 }
                 Format::Pdf | Format::Handout => {
                     let Some(printer) = &printer else { continue };
                     let job = if format == Format::Pdf {
-                        pdf::Job::slides(&generated.config, &deck.url)
+                        pdf::Job::slides(config, &deck.url)
                     } else {
                         pdf::Job::handout(&deck.handout_url())
                     };
                     printer
-                        .print(dir, &job, &generated.config.base_url)
+                        .print(dir, &job, &config.base_url)
                         .map_err(|reason| {
                             let d = Diagnostic::coded("export-failed", &[("path", &path)]);
-                            reason.into_part(d, "error")
+                            d.with_text("error", reason)
                         })
                 }
             };

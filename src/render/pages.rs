@@ -222,7 +222,7 @@ impl Renderer<'_> {
             "kind": page.kind().name(),
             "kind_label": self.kind_label(page.kind()),
             "draft": front.draft,
-            "reviewed": front.reviewed.as_deref().and_then(crate::review::Date::parse).map(|date| json!({
+            "reviewed": front.reviewed.as_deref().and_then(crate::date::Date::parse).map(|date| json!({
                 "iso": date.to_string(),
                 "long": date.long(&self.string("date_long"), &self.string("months")),
             })),

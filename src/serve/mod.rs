@@ -184,7 +184,7 @@ pub fn serve(
     report: Arc<dyn Report>,
     stop: Receiver<()>,
 ) -> Result<(), ServeError> {
-    let catalog = Catalog::for_root(root);
+    let catalog = Catalog::for_book(&root.join(crate::config::CONFIG_FILE));
     let listener = server::bind(&options.bind, options.port)?;
     let address = listener
         .local_addr()

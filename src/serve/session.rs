@@ -64,7 +64,7 @@ impl Session {
             project: None,
             written: None,
             writes: Arc::new(Mutex::new(Writes::Open)),
-            catalog: Catalog::for_root(root),
+            catalog: Catalog::for_book(&root.join(crate::config::CONFIG_FILE)),
         }
     }
 
