@@ -429,16 +429,34 @@ fn help_speaks_the_project_language_unless_buyin_lang_says_otherwise() {
         help.contains("-q, --quiet       Nur Fehler ausgeben"),
         "{help}"
     );
+    // clap's own words too: the usage line, the headings, the help and version flags.
+    for words in [
+        "\nAufruf: buyin build",
+        "\nOptionen:\n",
+        "-h, --help        Hilfe anzeigen",
+    ] {
+        assert!(help.contains(words), "{words:?} missing: {help}");
+    }
     let top = project.run(&["--help"]).stdout();
     assert!(
         top.contains("export  Die Seite bauen und die Vorträge neben ihren Seiten exportieren"),
         "{top}"
     );
+    for words in ["\nBefehle:\n", "-V, --version  Version anzeigen"] {
+        assert!(top.contains(words), "{words:?} missing: {top}");
+    }
     let english = project.run_en(&["build", "--help"]);
     assert_eq!(english.code(), 0, "{}", english.stderr());
     let help = english.stdout();
     assert!(help.starts_with("Build the site and its decks\n"), "{help}");
     assert!(help.contains("--drafts      Include drafts"), "{help}");
+    for words in [
+        "\nUsage: buyin build",
+        "\nOptions:\n",
+        "-h, --help        Print help",
+    ] {
+        assert!(help.contains(words), "{words:?} missing: {help}");
+    }
     // Outside any project: English, and `-C` points at the project whose language counts.
     let outside = tempfile::tempdir().expect("temp dir");
     let run = assert_cmd::Command::cargo_bin("buyin")

@@ -45,7 +45,7 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
         assert_eq!(run.code(), 2, "{args:?}\n{}", run.stderr());
         // Without a command, the help (in the project's language) says what is missing.
         let said = if args.is_empty() {
-            "Usage: buyin"
+            "Aufruf: buyin"
         } else {
             "error"
         };

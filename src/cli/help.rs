@@ -30,10 +30,20 @@ pub fn help_catalog() -> Catalog {
 
 /// The command line with its help texts from the catalogue's `[help]`: buyin's and each
 /// subcommand's `about` and `after-help`, and each argument's help by its name
-/// (`help.build.dest`). The words clap adds itself (`Usage`, `Options`) stay as they are.
+/// (`help.build.dest`). A catalogue with `[help.clap]` also puts the words clap adds
+/// itself (`Usage`, `Options`, `Print help`) into its language; English keeps clap's.
 pub fn localized(command: clap::Command, catalog: &Catalog) -> clap::Command {
     let command = command.about(catalog.text("help.about", &[]));
-    let command = localized_args(command, "help", catalog);
+    let command = localized_args(command, "help", catalog)
+        .disable_version_flag(catalog.has(CLAP_WORDS))
+        .args(catalog.has(CLAP_WORDS).then(|| {
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help(catalog.text("help.clap.version", &[]))
+        }));
+    let command = clap_words(command, catalog);
     let names: Vec<String> = command
         .get_subcommands()
         .map(|sub| sub.get_name().to_string())
@@ -48,8 +58,44 @@ pub fn localized(command: clap::Command, catalog: &Catalog) -> clap::Command {
             if catalog.has(&after) {
                 sub = sub.after_help(catalog.text(&after, &[]));
             }
-            localized_args(sub, &prefix, catalog)
+            clap_words(localized_args(sub, &prefix, catalog), catalog)
         })
+    })
+}
+
+/// The key whose presence says a catalogue translates clap's own words.
+const CLAP_WORDS: &str = "help.clap.usage";
+
+/// `command` with clap's own words from the catalogue's `[help.clap]`, when it has them:
+/// the usage line, the headings of arguments and options, and the help flag.
+fn clap_words(command: clap::Command, catalog: &Catalog) -> clap::Command {
+    if !catalog.has(CLAP_WORDS) {
+        return command;
+    }
+    let text = |key: &str| catalog.text(&format!("help.clap.{key}"), &[]);
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        text("usage")
+    );
+    let (arguments, options) = (text("arguments"), text("options"));
+    let command = command
+        .help_template(template)
+        .subcommand_help_heading(text("commands"))
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help(text("help")),
+        );
+    let ids: Vec<(String, bool)> = command
+        .get_arguments()
+        .map(|arg| (arg.get_id().to_string(), arg.is_positional()))
+        .collect();
+    ids.iter().fold(command, |command, (id, positional)| {
+        let heading = if *positional { &arguments } else { &options };
+        command.mut_arg(id, |arg| arg.help_heading(heading.clone()))
     })
 }
 
