@@ -237,7 +237,8 @@ impl buyin::serve::Report for Reporter {
 }
 
 fn main() -> ExitCode {
-    let command = cli::help::localized(Cli::command(), &cli::help::help_catalog());
+    let help = cli::help::help_catalog();
+    let command = cli::help::localized(Cli::command(), &help);
     let cli = match command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))
@@ -245,7 +246,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            match cli::help::usage_error(&e, &help) {
+                Some(message) => say_partial!("{message}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(code);
         }
     };

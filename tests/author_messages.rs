@@ -582,3 +582,33 @@ fn a_browser_that_does_not_start_is_explained_in_the_project_language() {
         english.stderr()
     );
 }
+
+#[test]
+fn usage_errors_speak_the_project_language() {
+    let project = project("de");
+    for (args, said) in [
+        (
+            &["buidl"][..],
+            "error: unbekannter Befehl 'buidl'\n  hint: meinten Sie 'build'?",
+        ),
+        (&["build", "--nope"], "error: unbekannte Option '--nope'"),
+        (
+            &["check", "--format", "xml"],
+            "error: ungültiger Wert 'xml' für --format <FORMAT>\n  hint: möglich sind: text, json",
+        ),
+        (&["new", "argument"], "error: es fehlt: <TITLE>"),
+    ] {
+        let run = project.run(args);
+        assert_eq!(run.code(), 2, "{args:?}");
+        assert!(run.stderr().contains(said), "{args:?}: {}", run.stderr());
+    }
+    let english = project.run_en(&["buidl"]);
+    assert_eq!(english.code(), 2);
+    assert!(
+        english
+            .stderr()
+            .starts_with("error: unrecognized subcommand 'buidl'"),
+        "{}",
+        english.stderr()
+    );
+}

@@ -114,3 +114,51 @@ fn localized_args(command: clap::Command, prefix: &str, catalog: &Catalog) -> cl
         }
     })
 }
+
+/// A usage error in the catalogue's language, when the catalogue translates clap's words
+/// (`[help.clap.error]`) and knows the kind of error; `None` leaves it to clap.
+pub fn usage_error(error: &clap::Error, catalog: &Catalog) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    if !catalog.has(CLAP_WORDS) {
+        return None;
+    }
+    let context = |kind| error.get(kind).map(ToString::to_string).unwrap_or_default();
+    let (key, values) = match error.kind() {
+        ErrorKind::UnknownArgument => (
+            "unknown-argument",
+            vec![("arg", context(ContextKind::InvalidArg))],
+        ),
+        ErrorKind::InvalidSubcommand => (
+            "unknown-command",
+            vec![("command", context(ContextKind::InvalidSubcommand))],
+        ),
+        ErrorKind::InvalidValue => (
+            "invalid-value",
+            vec![
+                ("value", context(ContextKind::InvalidValue)),
+                ("arg", context(ContextKind::InvalidArg)),
+            ],
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            ("missing", vec![("args", context(ContextKind::InvalidArg))])
+        }
+        _ => return None,
+    };
+    let text = |key: &str, values: &[(&str, String)]| {
+        let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        catalog.text(&format!("help.clap.error.{key}"), &args)
+    };
+    let mut message = format!("error: {}", text(key, &values));
+    let hint = if let Some(near) = error
+        .get(ContextKind::SuggestedSubcommand)
+        .or_else(|| error.get(ContextKind::SuggestedArg))
+    {
+        text("near", &[("near", near.to_string())])
+    } else if let Some(valid) = error.get(ContextKind::ValidValue) {
+        text("valid", &[("values", valid.to_string())])
+    } else {
+        text("more", &[])
+    };
+    message.push_str(&format!("\n  hint: {hint}\n"));
+    Some(message)
+}
