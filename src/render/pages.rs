@@ -363,6 +363,8 @@ impl Renderer<'_> {
         let taxonomy = &self.site.taxonomies[t];
         let term = &taxonomy.terms[n];
         let audience = taxonomy.has_audience_decks();
+        // The term's generated deck, when its taxonomy has them.
+        let deck = audience.then(|| crate::export_plan::Target::audience(self.site, t, n));
         let groups: Vec<Value> = [Kind::Argument, Kind::Case, Kind::Deck, Kind::Stage, Kind::Page]
             .into_iter()
             .filter_map(|kind| {
@@ -377,8 +379,8 @@ impl Renderer<'_> {
             "groups": groups,
             "counts": self.counts(&term.pages),
             "slides_url": audience.then(|| format!("{}slides/", term.url)),
-            "handout_url": audience.then(|| crate::export_plan::Target::audience(self.site, t, n).handout_url()),
-            "exports": if audience { self.export_links(&crate::export_plan::Target::audience(self.site, t, n)) } else { json!([]) },
+            "handout_url": deck.as_ref().map(crate::export_plan::Target::handout_url),
+            "exports": deck.as_ref().map_or_else(|| json!([]), |deck| self.export_links(deck)),
             "slides_label": self.slides_label(t),
         })
     }
