@@ -507,3 +507,86 @@ fn edge_cases_of_paths_and_saves_match_a_fresh_build() {
         Update::default()
     );
 }
+
+/// A site large enough that its print view is split into part files: two sections of
+/// 200 pages each.
+fn large_site() -> TempProject {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "book.toml".into(),
+            "[book]\ntitle = \"Groß\"\nlanguage = \"de\"\n".into(),
+        ),
+        (
+            "content/index.md".into(),
+            "---\ntitle: Start\n---\nWillkommen.\n".into(),
+        ),
+    ];
+    for section in ["erste", "zweite"] {
+        files.push((
+            format!("content/{section}/index.md"),
+            format!("---\ntitle: Bereich {section}\n---\nDer Bereich {section}.\n"),
+        ));
+        for i in 0..200 {
+            files.push((
+                format!("content/{section}/seite-{i:03}.md"),
+                format!("---\ntitle: Seite {i} im Bereich {section}\n---\nText der Seite {i}.\n"),
+            ));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    TempProject::new(&borrowed)
+}
+
+#[test]
+fn a_body_edit_on_a_large_site_prints_again_only_the_print_part_that_holds_the_page() {
+    let dir = large_site();
+    let mut project = load(&dir);
+    let parts: Vec<String> = project
+        .model()
+        .output
+        .files
+        .keys()
+        .filter(|path| path.starts_with("print-"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "print-1-start.html",
+            "print-2-erste.html",
+            "print-3-zweite.html"
+        ],
+        "the print view is split by section"
+    );
+    append(
+        &dir,
+        "content/zweite/seite-150.md",
+        "\nEin ganz neuer Schluss.\n",
+    );
+    let first = update(&mut project, &["content/zweite/seite-150.md"]);
+    let printed: Vec<&String> = first
+        .deferred
+        .iter()
+        .filter(|path| path.starts_with("print"))
+        .collect();
+    assert_eq!(
+        printed,
+        ["print-3-zweite.html"],
+        "only the part holding the page is printed again"
+    );
+    assert!(page(&project, "print-3-zweite.html").contains("Ein ganz neuer Schluss."));
+    assert_matches_fresh_build(&project, &dir);
+
+    // A new title goes through the front-matter way, which prints everything again.
+    edit_in_place(
+        &mut project,
+        &dir,
+        "content/erste/seite-007.md",
+        "title: Seite 7 im Bereich erste",
+        "title: Die siebte Seite",
+    );
+    assert!(page(&project, "print-2-erste.html").contains("Die siebte Seite"));
+}

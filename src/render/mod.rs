@@ -353,6 +353,16 @@ pub fn print_jobs(site: &Site) -> Vec<Job> {
         .collect()
 }
 
+/// The print jobs whose files show one of `pages` (content pages, by index): on a
+/// large site only the parts that hold them, else `print.html`. A page's body shows
+/// only in its own entry; the index of a split print view lists titles and counts.
+pub fn print_jobs_showing(site: &Site, pages: &std::collections::HashSet<usize>) -> Vec<Job> {
+    match site_files::print_parts_showing(site, pages) {
+        Some(parts) => parts.into_iter().map(Job::PrintPart).collect(),
+        None => vec![Job::Print],
+    }
+}
+
 /// Template contexts that already hold what every template shares (`config`,
 /// `strings`). A job borrows one, moves its own variables in, renders, and takes them
 /// out again: the shared values are copied once per worker thread, not once per file.

@@ -53,6 +53,24 @@ pub(super) fn print_part_count(site: &Site) -> usize {
     }
 }
 
+/// The parts of a split print view that hold one of `pages` (by page index); `None`
+/// when the print view is one file.
+pub(super) fn print_parts_showing(
+    site: &Site,
+    pages: &std::collections::HashSet<usize>,
+) -> Option<Vec<usize>> {
+    let printed = printed(site);
+    if printed.len() <= PRINT_PART_PAGES {
+        return None;
+    }
+    let parts = print_parts(site, &printed);
+    Some(
+        (0..parts.len())
+            .filter(|&k| parts[k].nodes.iter().any(|(_, p)| pages.contains(p)))
+            .collect(),
+    )
+}
+
 /// The path of print part `k`.
 pub(super) fn print_part_path(site: &Site, k: usize) -> Option<String> {
     let printed = printed(site);

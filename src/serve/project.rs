@@ -411,6 +411,9 @@ impl Project {
         }
         shows.extend(listing_jobs(&self.model.site, &site, &edited));
         shows.extend(moved.into_iter().map(Job::Node));
+        // New titles and weights reach the print view's index and the order of its
+        // parts: all of it is printed again.
+        shows.extend(crate::render::print_jobs(&site));
         for job in &now {
             shows.remove(job);
         }

@@ -212,10 +212,14 @@ pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job
             _ => {}
         }
     }
+    // Pages whose own output shows an edited body: the edited ones and the decks that
+    // expand them; only the print files holding one of them change.
+    let mut shown = edited_set.clone();
     for (d, page) in site.pages.iter().enumerate() {
         if page.kind() == Kind::Deck && !edited_set.contains(&d) && expands(page) {
             later.extend(node_of(page).map(Job::Node));
             later.insert(Job::Slides(d));
+            shown.insert(d);
         }
     }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
@@ -238,7 +242,7 @@ pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job
             }
         }
     }
-    later.extend(crate::render::print_jobs(site));
+    later.extend(crate::render::print_jobs_showing(site, &shown));
     later.extend([Job::SearchIndex, Job::QaIndex]);
     (now.into_iter().collect(), later.into_iter().collect())
 }
