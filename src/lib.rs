@@ -177,7 +177,17 @@ pub fn generate(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostic
 
 /// Runs the pipeline and keeps the model beside the output.
 pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, Diagnostics> {
-    run(root, config::load(root)?, options, None)
+    run(root, config::load(root)?, options, None, None)
+}
+
+/// [`generate_model`], keeping in `search` what the search index found in each page,
+/// so that the next index (`serve` after an edit) reads only the pages that changed.
+pub fn generate_model_cached(
+    root: &Path,
+    options: &BuildOptions,
+    search: &std::sync::Mutex<search::SearchCache>,
+) -> Result<Generated, Diagnostics> {
+    run(root, config::load(root)?, options, None, Some(search))
 }
 
 /// The pipeline from a loaded `book.toml`; with a `staging` folder, rendered files go
@@ -187,6 +197,7 @@ fn run(
     config: Config,
     options: &BuildOptions,
     staging: Option<&output::Staging>,
+    search: Option<&std::sync::Mutex<search::SearchCache>>,
 ) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
     let mut config = config;
@@ -235,7 +246,10 @@ fn run(
 
     // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
     // run goes on to report template errors and broken anchors of the same build too.
-    let renderer = render::Renderer::new(&site, &config, &theme);
+    let mut renderer = render::Renderer::new(&site, &config, &theme);
+    if let Some(cache) = search {
+        renderer = renderer.with_search_cache(cache);
+    }
     let output = match renderer.render(root, staging) {
         Ok(output) => output,
         Err(render_errors) => {
@@ -299,7 +313,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<(Built, PathBuf), Di
     // Files go into a staging folder as they are rendered, which replaces the build
     // folder only when the whole run succeeded.
     let staging = output::Staging::create(&dir).map_err(cannot_write)?;
-    let mut generated = match run(root, config, options, Some(&staging)) {
+    let mut generated = match run(root, config, options, Some(&staging), None) {
         Ok(generated) => generated,
         Err(diags) => {
             staging.discard();

@@ -239,7 +239,7 @@ impl Renderer<'_> {
         let entries: Vec<SearchEntry> = self
             .site
             .nodes
-            .iter()
+            .par_iter()
             .filter_map(|node| self.search_entry(node))
             .collect();
         let docs: Vec<SearchDoc> = entries

@@ -99,8 +99,9 @@ pub struct SearchCache {
 
 impl SearchCache {
     fn key(doc: &SearchDoc) -> u64 {
-        // The standard hasher has fixed keys: the same text hashes the same way.
-        let mut hasher = std::hash::DefaultHasher::new();
+        // Fixed keys (the same text hashes the same way), and fast: at 10,000 pages
+        // the standard hasher took longer over the texts than encoding the index.
+        let mut hasher = rustc_hash::FxHasher::default();
         (doc.title, doc.text, doc.hidden).hash(&mut hasher);
         hasher.finish()
     }

@@ -8,7 +8,7 @@
 //! refused before the lookup.
 //!
 //! A change travels like this:
-//! - the watcher ([`watch`]: notify + notify-debouncer-full) batches events for ~20 ms;
+//! - the watcher ([`watch`]: notify + notify-debouncer-full) batches events for ~8 ms;
 //! - [`classify`] turns each changed path into a [`Change`], dropping editor temp files
 //!   and the build folder;
 //! - the rebuild loop hands the paths to [`Project::update`], which re-renders only what

@@ -89,15 +89,16 @@ enum Plan {
 impl Project {
     /// Runs the whole pipeline once.
     pub fn load(root: &Path, options: &BuildOptions) -> Result<Project, Diagnostics> {
+        let search = Mutex::new(SearchCache::default());
         Ok(Project {
             root: root.to_path_buf(),
             options: options.clone(),
-            model: crate::generate_model(root, options)?,
+            model: crate::generate_model_cached(root, options, &search)?,
             pending: BTreeSet::new(),
             stale: false,
             recopy: false,
             deferred: BTreeSet::new(),
-            search: Mutex::new(SearchCache::default()),
+            search,
         })
     }
 
@@ -239,7 +240,7 @@ impl Project {
 
     /// Runs the whole pipeline and compares its output with the previous one.
     fn rerun(&mut self) -> Result<Update, Diagnostics> {
-        let model = crate::generate_model(&self.root, &self.options)?;
+        let model = crate::generate_model_cached(&self.root, &self.options, &self.search)?;
         let old = std::mem::replace(&mut self.model, model);
         let new = &self.model.output.files;
         let mut changed: Vec<String> = new

@@ -17,8 +17,9 @@ use super::ServeError;
 use crate::config::CONFIG_FILE;
 
 /// Editors write a file in several steps (a temp file, then a rename), all within a
-/// millisecond or two; wait this long for quiet before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// millisecond or two; wait this long for quiet before rebuilding. Should a slow save
+/// still be cut in two, its last step is an event of its own and rebuilds again.
+const DEBOUNCE: Duration = Duration::from_millis(8);
 
 /// What a changed file asks the server to rebuild, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
