@@ -123,3 +123,24 @@ fn a_wrong_part_anchor_is_a_broken_anchor_that_suggests_the_right_one() {
         run.stderr()
     );
 }
+
+#[test]
+fn broken_links_are_reported_at_their_line_and_column_counted_in_letters() {
+    let project = Project::new(&[
+        ("book.toml", common::BOOK),
+        (
+            "content/index.md",
+            "---\ntitle: Start\n---\nÄrger über [eins](fehlt-eins.md), dann:\n\nZweite Zeile.\nÜbel, [zwei](fehlt-zwei.md#x) und [drei](../../ausserhalb.png)\n",
+        ),
+    ]);
+    let run = project.run_en(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let stderr = run.stderr();
+    for place in [
+        "content/index.md:4:12:",
+        "content/index.md:7:7:",
+        "content/index.md:7:35:",
+    ] {
+        assert!(stderr.contains(place), "no error at {place}:\n{stderr}");
+    }
+}

@@ -32,6 +32,8 @@ impl Pass<'_, '_> {
                 anchor,
                 offset,
                 written,
+                line: 0,
+                col: 0,
             });
             return dest.to_string();
         }
@@ -46,6 +48,8 @@ impl Pass<'_, '_> {
                 anchor: None,
                 offset,
                 written,
+                line: 0,
+                col: 0,
             });
             return format!("{}{file}{fragment}", root_prefix(self.input.url));
         }
@@ -66,6 +70,8 @@ impl Pass<'_, '_> {
                         anchor,
                         offset,
                         written,
+                        line: 0,
+                        col: 0,
                     });
                     href
                 }
@@ -89,6 +95,8 @@ impl Pass<'_, '_> {
                 anchor: None,
                 offset,
                 written,
+                line: 0,
+                col: 0,
             });
             format!("{}{target}{fragment}", root_prefix(self.input.url))
         }

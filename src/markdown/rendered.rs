@@ -21,6 +21,9 @@ pub struct LinkRef {
     pub anchor: Option<String>,
     /// Byte offset in the source body, for the error location.
     pub offset: usize,
+    /// Line and column in the file, once [`Rendered::locate`] placed it.
+    pub line: usize,
+    pub col: usize,
     /// The link as written.
     pub written: String,
 }
@@ -91,8 +94,31 @@ impl Rendered {
         self.blocks.iter().map(|b| b.html.as_str()).collect()
     }
 
-    /// Turns the problems into diagnostics located in `source`.
-    pub fn diagnostics(&self, source: &crate::source::Source) -> Vec<Diagnostic> {
+    /// Places the links in `source` (line and column, so that a broken one is
+    /// reported without the text, which a build lets go after this stage) and turns
+    /// the problems into diagnostics located there.
+    pub fn locate(&mut self, source: &crate::source::Source) -> Vec<Diagnostic> {
+        let body = source.body();
+        let mut order: Vec<usize> = (0..self.links.len()).collect();
+        order.sort_by_key(|&i| self.links[i].offset);
+        // One sweep through the body: the line so far, where it starts.
+        let (first_line, first_col) = source.body_line_col(0);
+        let (mut at, mut line, mut line_start) = (0, 0, 0);
+        for i in order {
+            let offset = self.links[i].offset.min(body.len());
+            for (k, byte) in body.as_bytes()[at..offset].iter().enumerate() {
+                if *byte == b'\n' {
+                    line += 1;
+                    line_start = at + k + 1;
+                }
+            }
+            at = offset;
+            let before = String::from_utf8_lossy(&body.as_bytes()[line_start..offset]);
+            let link = &mut self.links[i];
+            link.line = first_line + line;
+            // On the body's first line, the columns before the body count too.
+            link.col = if line == 0 { first_col - 1 } else { 0 } + before.chars().count() + 1;
+        }
         self.problems
             .iter()
             .map(|(offset, problem)| {

@@ -276,7 +276,7 @@ impl Project {
             self.pending.clear();
             return Ok(Update::default());
         }
-        let rendered: Vec<Rendered> = {
+        let mut rendered: Vec<Rendered> = {
             let model = &self.model;
             let renderer = Renderer::new(&model.site, &model.config, &model.theme);
             let env = SiteEnv {
@@ -296,8 +296,8 @@ impl Project {
                 .collect()
         };
         let mut diags = Diagnostics::default();
-        for ((_, source), rendered) in edits.iter().zip(&rendered) {
-            diags.extend(rendered.diagnostics(source));
+        for ((_, source), rendered) in edits.iter().zip(&mut rendered) {
+            diags.extend(rendered.locate(source));
         }
         if diags.has_errors() {
             return Err(diags);
@@ -367,7 +367,7 @@ impl Project {
                     || escaped.iter().any(|rel| body.contains(rel.as_str()))
             })
             .collect();
-        let rendered: Vec<(usize, Rendered)> = {
+        let mut rendered: Vec<(usize, Rendered)> = {
             let model = &self.model;
             let renderer = Renderer::new(&site, &model.config, &model.theme);
             let env = SiteEnv {
@@ -379,8 +379,8 @@ impl Project {
                 .collect()
         };
         let mut diags = Diagnostics::default();
-        for (p, rendered) in &rendered {
-            diags.extend(rendered.diagnostics(&site.pages[*p].source));
+        for (p, rendered) in &mut rendered {
+            diags.extend(rendered.locate(&site.pages[*p].source));
         }
         if diags.has_errors() {
             return Err(diags);

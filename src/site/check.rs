@@ -101,11 +101,10 @@ impl Site {
                     .then(|| ("broken-link-file", vec![link_arg, ("target", path)])),
                 };
                 if let Some((code, args)) = problem {
-                    let (line, col) = page.source.body_line_col(link.offset);
                     problems.push(Diagnostic::coded_error(
                         &page.source.path,
-                        line,
-                        col,
+                        link.line,
+                        link.col,
                         code,
                         &args,
                     ));

@@ -103,6 +103,12 @@ impl Source {
         &self.text[self.body_start..]
     }
 
+    /// Lets go of the file's text once nothing reads it: the body is empty after.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+        self.body_start = 0;
+    }
+
     /// Line and column in the file of byte `offset` within the body.
     pub fn body_line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, self.body_start + offset)
