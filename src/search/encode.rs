@@ -14,7 +14,7 @@
 //! so the bytes a query reads stay small however large the site grows.
 //!
 //! ```text
-//! assets/search-index.js   window.BUYIN_SEARCH={"v":2,"maxlen":40,"fold":{..},"docs":N,"per":32,"shards":[..]};
+//! assets/search-index.js   window.BUYIN_SEARCH={"v":2,"maxlen":40,"fold":{..},"docs":N,"per":8,"shards":[..]};
 //! assets/search/t0.js ..   window.BUYIN_SEARCH_SHARD("t0",{"terms":"..","postings":".."});
 //! assets/search/d0.js ..   window.BUYIN_SEARCH_SHARD("d0",[[url,title,kind,excerpt,label],..]);
 //! ```
@@ -78,8 +78,9 @@ const FORMAT_VERSION: u32 = 2;
 const SHARD_BYTES: usize = 48 * 1024;
 
 /// Documents per document shard (about 1 KB each with their excerpts); a result page
-/// of 20 hits reads at most 20 of them.
-const DOCS_PER_SHARD: usize = 32;
+/// of 20 hits reads at most 20 of them. The 20 hits of a large site lie in as many
+/// shards, so small ones keep what a query reads (and the browser parses) small.
+const DOCS_PER_SHARD: usize = 8;
 
 /// Continuation digits of the base-32 numbers in `postings` (see the module doc).
 pub(super) const DIGITS_MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";

@@ -29,7 +29,7 @@
   var MAX_RESULTS = 20;
   var SNIPPET_BEFORE = 60;
   var SNIPPET_LENGTH = 180;
-  var DEBOUNCE_MS = 30;
+  var DEBOUNCE_MS = 10;
   // Shorter query words would match a large part of the index.
   var MIN_WORD = 2;
   // Words this long forgive one typo, after this many letters that must be right
@@ -58,6 +58,7 @@
   var loading = false;
   var shards = {}; // name -> decoded shard
   var pending = {}; // name -> true while its script loads
+  var rankedFor = null; // {query, results} of the query whose documents are loading
   var timer = 0;
   var lastQuery = null;
 
@@ -417,7 +418,11 @@
       return;
     }
     if (!have(termShards(words))) return;
-    var results = search(words);
+    // Each document shard that arrives runs the query again; its ranking is known.
+    if (!rankedFor || rankedFor.query !== query) {
+      rankedFor = { query: query, results: search(words) };
+    }
+    var results = rankedFor.results;
     var shown = results.slice(0, MAX_RESULTS);
     var docShards = [];
     shown.forEach(function (result) {
