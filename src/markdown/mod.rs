@@ -88,6 +88,8 @@ pub fn render(input: &Input<'_>, env: &dyn Env) -> Rendered {
         too_deep: false,
     };
     let blocks = expand::render_part(input, 0..input.text.len(), 0, env, &mut state);
+    static RENDERINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    state.rendered.id = RENDERINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     state.rendered.blocks = blocks;
     state.rendered.compact();
     state.rendered

@@ -62,6 +62,9 @@ pub enum BlockRole {
 /// Rendered Markdown of one file.
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// Different for every rendering in a run: what was read from this one (the search
+    /// index's reading of its text) can be kept by this number.
+    pub id: u64,
     pub blocks: Vec<Block>,
     pub headings: Vec<Heading>,
     /// Plain text, for search.

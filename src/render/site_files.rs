@@ -2,6 +2,7 @@
 //! index.
 
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::sync::PoisonError;
 
 use rayon::prelude::*;
@@ -10,7 +11,7 @@ use serde_json::{Value, json};
 use super::{Renderer, pages::stage_fields};
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
-use crate::search::{self, SearchDoc};
+use crate::search::{self, SearchCache, SearchDoc};
 use crate::site::{Node, NodeKind, Site};
 use crate::source::{Kind, KindData};
 
@@ -234,7 +235,8 @@ impl Renderer<'_> {
         xml
     }
 
-    /// The search index files (path, text): the manifest and its shards.
+    /// The search index files (path, text): the manifest and its shards. A page's
+    /// texts are put together only when the index has not read them before.
     pub(super) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
         let entries: Vec<SearchEntry> = self
             .site
@@ -249,16 +251,21 @@ impl Renderer<'_> {
                 title: &entry.node.title,
                 kind: entry.kind,
                 label: entry.label,
-                text: &entry.text,
-                hidden: &entry.hidden,
+                text: "",
+                hidden: "",
             })
             .collect();
+        let keys: Vec<u64> = entries
+            .par_iter()
+            .map(|entry| self.search_key(entry))
+            .collect();
+        let texts = |i: usize| self.search_texts(&entries[i]);
         let files = match self.search_cache {
             Some(cache) => {
                 let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
-                search::render_index_cached(&docs, &mut cache)
+                search::render_index_cached(&docs, &keys, &mut cache, &texts)
             }
-            None => search::render_index(&docs),
+            None => search::render_index_cached(&docs, &keys, &mut SearchCache::default(), &texts),
         };
         files
             .into_iter()
@@ -268,8 +275,7 @@ impl Renderer<'_> {
 
     /// What search knows of one node, if it is searchable: a content page with its
     /// description or objection (searched with its body) and, for a deck, its speaker
-    /// notes apart; a term page with its introduction. Bodies are borrowed where they
-    /// can be.
+    /// notes apart; a term page with its introduction.
     fn search_entry<'n>(&'n self, node: &'n Node) -> Option<SearchEntry<'n>> {
         match node.kind {
             NodeKind::Page(p) => {
@@ -279,43 +285,54 @@ impl Renderer<'_> {
                     KindData::Argument(argument) => Some(argument.objection.as_str()),
                     _ => None,
                 };
-                let lead: Vec<&str> = [front.description.as_deref(), objection]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                let rendered = &page.rendered;
-                let (body, hidden) = if page.kind() == Kind::Deck && !rendered.notes.is_empty() {
-                    let (shown, notes) = split_notes(&rendered.text, &rendered.notes);
-                    (Cow::Owned(shown), Cow::Owned(notes))
-                } else {
-                    (Cow::Borrowed(rendered.text.as_str()), Cow::Borrowed(""))
-                };
-                let text = if lead.is_empty() {
-                    body
-                } else {
-                    Cow::Owned(format!("{} {}", lead.join(" "), body))
-                };
                 Some(SearchEntry {
                     node,
                     kind: page.kind().name(),
                     label: "",
-                    text,
-                    hidden,
+                    body: Some(p),
+                    lead: [front.description.as_deref(), objection],
                 })
             }
-            NodeKind::Term(t, _) => {
-                let intro = node
-                    .intro
-                    .map(|p| self.site.pages[p].rendered.text.as_str());
-                Some(SearchEntry {
-                    node,
-                    kind: "term",
-                    label: &self.site.taxonomies[t].taxonomy.title,
-                    text: Cow::Borrowed(intro.unwrap_or_default()),
-                    hidden: Cow::Borrowed(""),
-                })
-            }
+            NodeKind::Term(t, _) => Some(SearchEntry {
+                node,
+                kind: "term",
+                label: &self.site.taxonomies[t].taxonomy.title,
+                body: node.intro,
+                lead: [None, None],
+            }),
             _ => None,
+        }
+    }
+
+    /// What an entry's texts depend on: its title and kind, its lead and the
+    /// rendering of its body (each rendering has its own number).
+    fn search_key(&self, entry: &SearchEntry) -> u64 {
+        let rendering = entry.body.map(|p| self.site.pages[p].rendered.id);
+        let mut hasher = rustc_hash::FxHasher::default();
+        (&entry.node.title, entry.kind, entry.lead, rendering).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// An entry's searched text (its lead, then its body) and, for a deck, its
+    /// speaker notes apart. Bodies are borrowed where they can be.
+    fn search_texts<'n>(&'n self, entry: &SearchEntry<'n>) -> (Cow<'n, str>, Cow<'n, str>) {
+        let Some(p) = entry.body else {
+            return (Cow::Borrowed(""), Cow::Borrowed(""));
+        };
+        let page = &self.site.pages[p];
+        let rendered = &page.rendered;
+        let deck = matches!(entry.node.kind, NodeKind::Page(_)) && page.kind() == Kind::Deck;
+        let (body, hidden) = if deck && !rendered.notes.is_empty() {
+            let (shown, notes) = split_notes(&rendered.text, &rendered.notes);
+            (Cow::Owned(shown), Cow::Owned(notes))
+        } else {
+            (Cow::Borrowed(rendered.text.as_str()), Cow::Borrowed(""))
+        };
+        let lead: Vec<&str> = entry.lead.into_iter().flatten().collect();
+        if lead.is_empty() {
+            (body, hidden)
+        } else {
+            (Cow::Owned(format!("{} {}", lead.join(" "), body)), hidden)
         }
     }
 }
@@ -325,13 +342,16 @@ pub(super) fn rebase_print(html: &str, url: &str) -> String {
     crate::url::rebase_html(html, url, "")
 }
 
-/// One searchable node and its texts, before they are borrowed into a `SearchDoc`.
+/// One searchable node: what its result shows, and where its texts come from.
 struct SearchEntry<'n> {
     node: &'n Node,
     kind: &'static str,
     label: &'n str,
-    text: Cow<'n, str>,
-    hidden: Cow<'n, str>,
+    /// The page whose rendered text is searched: the page itself, or a term's
+    /// introduction.
+    body: Option<usize>,
+    /// Front matter searched before the body: description, objection.
+    lead: [Option<&'n str>; 2],
 }
 
 /// A deck's plain text split into what its slides show and its speaker notes.

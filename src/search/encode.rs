@@ -58,6 +58,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::index::{Index, MAX_COUNT};
@@ -104,14 +105,14 @@ pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> Vec<(Str
         INDEX_PATH.to_owned(),
         format!("window.BUYIN_SEARCH={};\n", to_json(&manifest)),
     )];
-    for (i, shard) in shards.iter().enumerate() {
-        let name = format!("t{i}");
+    // Each shard's file on its own: a large site's index is megabytes of JSON.
+    files.par_extend(shards.par_iter().enumerate().map(|(i, shard)| {
         let json = to_json(&TermShard {
             terms: &shard.terms,
             postings: &shard.postings,
         });
-        files.push(shard_file(&name, &json));
-    }
+        shard_file(&format!("t{i}"), &json)
+    }));
     let rows: Vec<DocRow> = docs
         .iter()
         .zip(analyses)
@@ -125,9 +126,11 @@ pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> Vec<(Str
             )
         })
         .collect();
-    for (j, chunk) in rows.chunks(DOCS_PER_SHARD).enumerate() {
-        files.push(shard_file(&format!("d{j}"), &to_json(&chunk)));
-    }
+    files.par_extend(
+        rows.par_chunks(DOCS_PER_SHARD)
+            .enumerate()
+            .map(|(j, chunk)| shard_file(&format!("d{j}"), &to_json(&chunk))),
+    );
     files
 }
 
@@ -263,20 +266,24 @@ fn common_prefix_len(a: &str, b: &str) -> usize {
 }
 
 /// JSON with every non-ASCII character written as `\uXXXX` escapes. Such characters
-/// occur only inside JSON strings, where the escape means the same.
+/// occur only inside JSON strings, where the escape means the same. ASCII runs are
+/// copied whole: the index of a large site is megabytes of mostly ASCII text.
 fn ascii_only(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for c in json.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                // Writing to a String cannot fail.
-                let _ = write!(out, "\\u{unit:04x}");
-            }
+    let mut rest = json;
+    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+        out.push_str(&rest[..at]);
+        let Some(c) = rest[at..].chars().next() else {
+            break;
+        };
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{unit:04x}");
         }
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
     out
 }
 

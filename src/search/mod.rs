@@ -30,8 +30,8 @@ mod excerpt;
 mod index;
 mod scan;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -75,36 +75,42 @@ pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
     encode(docs, &analyses)
 }
 
-/// [`render_index`], reusing what `cache` holds of documents whose title and text did
-/// not change since the last call (`serve` after an edit), and keeping the rest.
-pub fn render_index_cached(docs: &[SearchDoc], cache: &mut SearchCache) -> Vec<(String, String)> {
-    let keys: Vec<u64> = docs.par_iter().map(SearchCache::key).collect();
+/// [`render_index`] for documents whose texts are read only where needed: `keys[i]`
+/// names what document `i`'s texts depend on (equal keys, equal texts), `cache`
+/// holds what was found in documents of known keys, and `texts(i)` gives the body and
+/// hidden text of a document it does not hold. `serve` keeps the cache across edits,
+/// so an edit reads one page again, not every page; the cache keeps the documents of
+/// this call.
+pub fn render_index_cached<'t>(
+    docs: &[SearchDoc],
+    keys: &[u64],
+    cache: &mut SearchCache,
+    texts: &(dyn Fn(usize) -> (Cow<'t, str>, Cow<'t, str>) + Sync),
+) -> Vec<(String, String)> {
     let analyses: Vec<Arc<Analysis>> = docs
         .par_iter()
-        .zip(&keys)
-        .map(|(doc, key)| match cache.analyses.get(key) {
+        .zip(keys)
+        .enumerate()
+        .map(|(i, (doc, key))| match cache.analyses.get(key) {
             Some(known) => Arc::clone(known),
-            None => Arc::new(Analysis::of(doc)),
+            None => {
+                let (text, hidden) = texts(i);
+                Arc::new(Analysis::of(&SearchDoc {
+                    text: &text,
+                    hidden: &hidden,
+                    ..*doc
+                }))
+            }
         })
         .collect();
-    cache.analyses = keys.into_iter().zip(analyses.iter().cloned()).collect();
+    cache.analyses = keys.iter().copied().zip(analyses.iter().cloned()).collect();
     encode(docs, &analyses)
 }
 
-/// What the index took from documents before, by a hash of their title and text.
+/// What the index took from documents before, by the key of their texts.
 #[derive(Default)]
 pub struct SearchCache {
     analyses: HashMap<u64, Arc<Analysis>>,
-}
-
-impl SearchCache {
-    fn key(doc: &SearchDoc) -> u64 {
-        // Fixed keys (the same text hashes the same way), and fast: at 10,000 pages
-        // the standard hasher took longer over the texts than encoding the index.
-        let mut hasher = rustc_hash::FxHasher::default();
-        (doc.title, doc.text, doc.hidden).hash(&mut hasher);
-        hasher.finish()
-    }
 }
 
 /// What the index needs of one document; it depends on its title and texts only.
@@ -323,11 +329,34 @@ mod tests {
         ]
     }
 
+    /// [`render_index_cached`] with the documents' texts as their keys.
+    fn cached(docs: &[SearchDoc], cache: &mut SearchCache) -> Vec<(String, String)> {
+        use std::hash::{Hash, Hasher};
+        let keys: Vec<u64> = docs
+            .iter()
+            .map(|doc| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                (doc.title, doc.text, doc.hidden).hash(&mut hasher);
+                hasher.finish()
+            })
+            .collect();
+        let heads: Vec<SearchDoc> = docs
+            .iter()
+            .map(|doc| SearchDoc {
+                text: "",
+                hidden: "",
+                ..*doc
+            })
+            .collect();
+        let texts = |i: usize| (Cow::Borrowed(docs[i].text), Cow::Borrowed(docs[i].hidden));
+        render_index_cached(&heads, &keys, cache, &texts)
+    }
+
     #[test]
     fn a_cached_index_equals_a_fresh_one_after_edits() {
         let mut cache = SearchCache::default();
         let mut docs = corpus();
-        assert_eq!(render_index_cached(&docs, &mut cache), render_index(&docs));
+        assert_eq!(cached(&docs, &mut cache), render_index(&docs));
         // One text edited, one page gone, one added at the front: ids shift.
         docs[1].text = "Die Stadtwerke antworten nun sofort, auch nachts. Überraschung!";
         docs.remove(2);
@@ -335,7 +364,7 @@ mod tests {
             0,
             doc("neu/", "Ganz neu", "page", "Zuständigkeit für Ølbryggeri."),
         );
-        let cached = render_index_cached(&docs, &mut cache);
+        let cached = cached(&docs, &mut cache);
         assert_eq!(cached, render_index(&docs));
         let all: String = cached.iter().map(|(_, text)| text.as_str()).collect();
         assert!(all.contains("nachts") && !all.contains("phishing"));
