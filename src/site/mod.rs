@@ -57,9 +57,15 @@ impl Page {
 
     /// What Markdown rendering reads of this page.
     pub fn markdown_input(&self) -> crate::markdown::Input<'_> {
+        self.markdown_input_of(&self.source)
+    }
+
+    /// What Markdown rendering reads of this page, its text taken from `source` (the
+    /// page's own, or one the build has taken out of the model).
+    pub fn markdown_input_of<'a>(&'a self, source: &'a Source) -> crate::markdown::Input<'a> {
         crate::markdown::Input {
-            text: self.source.body(),
-            rel: &self.source.rel,
+            text: source.body(),
+            rel: &source.rel,
             url: &self.url,
             reserved: self.reserved,
         }

@@ -100,7 +100,8 @@ pub struct Source {
 impl Source {
     /// The Markdown body after the front matter.
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        // Empty once the build let go of the text (see `release_text`).
+        self.text.get(self.body_start..).unwrap_or_default()
     }
 
     /// Lets go of the file's text once nothing reads it: the body is empty after.
