@@ -151,8 +151,8 @@ fn a_pale_brand_colour_warns_and_the_theme_uses_a_readable_shade() {
         "{light}"
     );
     // Links are text on white and on tinted surfaces: never the pale colour itself.
-    assert!(light.contains("--link: #"), "{light}");
-    assert!(!light.contains("--link: #66aaff"), "{light}");
+    assert!(light.contains("--link: light-dark(#"), "{light}");
+    assert!(!light.contains("--link: light-dark(#66aaff"), "{light}");
 }
 
 #[test]
