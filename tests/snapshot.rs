@@ -1,15 +1,20 @@
-//! Snapshots of what buyin writes from Markdown (insta): the HTML of a page with
-//! headings, links, code, tables and shortcodes, and the slides the deck splitter cuts
-//! from a talk. A change of either shows in review as a diff of `tests/snapshots/`
-//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test snapshot`).
+//! What buyin writes from Markdown. Snapshots (insta) of the HTML of a page with
+//! headings, links, code, tables and shortcodes, and of the slides the deck splitter cuts
+//! from a talk: a change of either shows in review as a diff of `tests/snapshots/`
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test snapshot`). Beside
+//! them, assertions on single parts: heading ids, link rewriting, problems, shortcode
+//! bodies, highlighting and the roles a deck reads.
 
 use buyin::deck::{self, Slide};
 use buyin::diag::Diagnostic;
-use buyin::markdown::{self, Env, Input, Rendered};
+use buyin::markdown::{self, BlockRole, Env, Input, Rendered};
 use buyin::shortcode::Call;
 
-/// Two pages to link to, and shortcodes rendered as a marked box around their body.
+/// Two pages to link to, and the shortcodes it knows rendered as a marked box around
+/// their body.
 struct Site;
+
+const SHORTCODES: [&str; 3] = ["argument", "callout", "video"];
 
 impl Env for Site {
     fn page_url(&self, rel: &str) -> Option<&str> {
@@ -21,6 +26,12 @@ impl Env for Site {
     }
 
     fn shortcode(&self, call: &Call, body: Option<&str>, _: &str) -> Result<String, Diagnostic> {
+        if !SHORTCODES.contains(&call.name.as_str()) {
+            return Err(Diagnostic::coded(
+                "shortcode-unknown",
+                &[("name", &call.name), ("known", &SHORTCODES.join(", "))],
+            ));
+        }
         let args: Vec<String> = call
             .args
             .iter()
@@ -111,4 +122,95 @@ fn deck_splitter() {
         })
     });
     insta::assert_snapshot!(show(&slides));
+}
+
+#[test]
+fn headings_get_unique_german_slugs() {
+    let r = render("# Überblick\n\n## Beispiel\n\n## Beispiel\n\n## Eigene {#meine-id}\n");
+    let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["ueberblick", "beispiel", "beispiel-1", "meine-id"]);
+    assert!(r.html().contains("<h2 id=\"beispiel-1\">Beispiel</h2>"));
+}
+
+#[test]
+fn links_to_markdown_files_become_relative_page_links() {
+    let r = render(
+        "[K](../argumente/kontrolle.md#antwort) [Bild](/img/a.svg) [Web](https://example.org)",
+    );
+    let html = r.html();
+    assert!(
+        html.contains("href=\"../../argumente/kontrolle/index.html#antwort\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"../../img/a.svg\""), "{html}");
+    assert!(html.contains("href=\"https://example.org\""));
+    assert_eq!(r.links.len(), 2);
+}
+
+#[test]
+fn broken_links_are_problems_with_offsets() {
+    let r = render("Text\n\n[weg](fehlt.md)\n");
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].0, 6);
+    assert_eq!(r.problems[0].1.entry.code, "broken-link-content");
+    assert!(r.problems[0].1.message.contains("broken link 'fehlt.md'"));
+}
+
+#[test]
+fn shortcodes_render_as_blocks_and_bodies_as_markdown() {
+    let r = render("Davor\n{% callout(kind=\"tip\") %}\n**fett**\n{% end %}\nDanach\n");
+    let html = r.html();
+    assert!(html.contains("<p>Davor</p>"), "{html}");
+    assert!(
+        html.contains(
+            "<div class=\"shortcode-callout\" data-args=\"kind=Text(\"tip\")\"><p><strong>fett</strong></p>\n</div>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<p>Danach</p>"), "{html}");
+}
+
+#[test]
+fn unknown_shortcodes_are_problems() {
+    let r = render("Text\n\n{{ nope(x=1) }}\n");
+    let problems: Vec<(usize, &str)> = r
+        .problems
+        .iter()
+        .map(|(offset, d)| (*offset, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            6,
+            "unknown shortcode 'nope' (known: argument, callout, video)"
+        )]
+    );
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
+    let r = render("```rust\nfn main() {}\n```\n\n```klingonisch\n<x>\n```\n");
+    let html = r.html();
+    assert!(html.contains("class=\"language-rust\""));
+    assert!(html.contains("<span class=\"hl-"), "{html}");
+    assert!(html.contains("&lt;x&gt;"));
+}
+
+#[test]
+fn deck_roles_mark_rules_notes_classes_and_lone_calls() {
+    let r =
+        render("<!-- class: title -->\n# A\n\n---\n\n{{ video(id=\"x\") }}\n\nNotiz: sag was\n");
+    let roles: Vec<_> = r
+        .blocks
+        .iter()
+        .map(|b| match &b.role {
+            BlockRole::Shortcode(c) => format!("call:{}", c.name),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        ["Class(\"title\")", "Content", "Rule", "call:video", "Note"]
+    );
+    assert_eq!(r.blocks[4].html, "<p>sag was</p>\n");
 }

@@ -22,8 +22,6 @@ mod pass;
 pub mod rendered;
 mod role;
 mod task_list;
-#[cfg(test)]
-mod tests;
 
 use std::collections::HashSet;
 
