@@ -14,7 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::Problem;
+use crate::catalog::Args;
+use crate::diag::Diagnostic;
 
 /// Program names of Chromium-based browsers, most specific first.
 const PROGRAMS: &[&str] = &[
@@ -41,27 +42,27 @@ const PLACES: &[&str] = &[
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The browser to print with: `chosen` when given (it must exist), else the first
-/// one found on the machine.
-pub fn find(chosen: Option<&Path>) -> Result<PathBuf, Problem> {
+/// one found on the machine. A problem stops every printed export; it names no place
+/// yet.
+pub fn find(chosen: Option<&Path>) -> Result<PathBuf, Diagnostic> {
     if let Some(path) = chosen {
         let found = if path.components().count() == 1 {
             which::which(path).ok()
         } else {
             path.is_file().then(|| path.to_path_buf())
         };
-        return found.ok_or_else(|| Problem {
-            code: "browser-not-found",
-            args: vec![("browser", path.display().to_string())],
+        return found.ok_or_else(|| {
+            Diagnostic::coded(
+                "browser-not-found",
+                &[("browser", &path.display().to_string())],
+            )
         });
     }
     PROGRAMS
         .iter()
         .find_map(|name| which::which(name).ok())
         .or_else(|| PLACES.iter().map(PathBuf::from).find(|p| p.is_file()))
-        .ok_or_else(|| Problem {
-            code: "no-browser",
-            args: Vec::new(),
-        })
+        .ok_or_else(|| Diagnostic::coded("no-browser", &[]))
 }
 
 /// A headless browser process with its own profile folder; both end when it drops.
@@ -74,19 +75,18 @@ pub struct Process {
 
 impl Process {
     /// Starts the browser at `path` headless and waits until it listens for DevTools.
-    pub fn start(path: &Path) -> Result<Process, Problem> {
+    pub fn start(path: &Path) -> Result<Process, Diagnostic> {
         // Each way of not starting has its own catalogue entry, so that the reason
         // too reads in the project's language.
-        let failed_as = |code: &'static str, args: Vec<(&'static str, String)>| {
-            let mut all = vec![("browser", path.display().to_string())];
-            all.extend(args);
-            Problem { code, args: all }
+        let shown = path.display().to_string();
+        let failed_as = |code: &'static str, args: &Args| {
+            Diagnostic::coded(code, args).with_arg("browser", &shown)
         };
-        let failed = |why: String| failed_as("browser-did-not-start", vec![("error", why)]);
+        let failed = |why: String| failed_as("browser-did-not-start", &[("error", &why)]);
         let profile = tempfile::Builder::new()
             .prefix("buyin-browser-")
             .tempdir()
-            .map_err(|e| failed_as("browser-no-profile", vec![("error", e.to_string())]))?;
+            .map_err(|e| failed_as("browser-no-profile", &[("error", &e.to_string())]))?;
         let mut command = Command::new(path);
         command
             .args([
@@ -115,7 +115,7 @@ impl Process {
             .map_err(|e| failed(e.to_string()))?;
         let Some(stderr) = child.stderr.take() else {
             let _ = child.kill();
-            return Err(failed_as("browser-no-output", Vec::new()));
+            return Err(failed_as("browser-no-output", &[]));
         };
         // The browser announces its DevTools address on stderr. Lines are read on a
         // thread that keeps draining them, so a chatty browser never blocks on a full pipe.
@@ -146,21 +146,19 @@ impl Process {
                     let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
                     let said = last_words(&last);
                     return Err(if said.is_empty() {
-                        failed_as("browser-ended", vec![("status", status)])
+                        failed_as("browser-ended", &[("status", &status)])
                     } else {
                         failed_as(
                             "browser-ended-saying",
-                            vec![("status", status), ("said", said)],
+                            &[("status", &status), ("said", &said)],
                         )
                     });
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(failed_as(
-                        "browser-silent",
-                        vec![("seconds", START_TIMEOUT.as_secs().to_string())],
-                    ));
+                    let seconds = START_TIMEOUT.as_secs().to_string();
+                    return Err(failed_as("browser-silent", &[("seconds", &seconds)]));
                 }
             }
         }

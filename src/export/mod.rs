@@ -70,7 +70,7 @@ pub fn run(
         {
             Ok(printer) => Some(printer),
             Err(problem) => {
-                diags.push(problem.diagnostic());
+                diags.push(problem.at(CONFIG_FILE, 0, 0));
                 None
             }
         }
@@ -131,20 +131,5 @@ pub fn run(
         Err(diags)
     } else {
         Ok(files)
-    }
-}
-
-/// A problem that stops every export of one format, such as a missing browser: the
-/// message catalogue's error `code` with its values.
-#[derive(Debug)]
-pub struct Problem {
-    pub code: &'static str,
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl Problem {
-    fn diagnostic(&self) -> Diagnostic {
-        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        Diagnostic::coded_error(CONFIG_FILE, 0, 0, self.code, &args)
     }
 }

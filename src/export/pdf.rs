@@ -16,9 +16,10 @@ use std::time::Duration;
 use headless_chrome::types::PrintToPdfOptions;
 use headless_chrome::{Browser, Tab};
 
-use super::{Problem, browser};
+use super::browser;
 use crate::catalog::Text;
 use crate::config::Config;
+use crate::diag::Diagnostic;
 
 /// CSS pixels per inch, the unit of DevTools paper sizes.
 const DPI: f64 = 96.0;
@@ -67,17 +68,15 @@ impl Job {
 
 impl Printer {
     /// Starts the browser at `path` headless, with a fresh profile.
-    pub fn launch(path: &Path) -> Result<Printer, Problem> {
+    pub fn launch(path: &Path) -> Result<Printer, Diagnostic> {
         let process = browser::Process::start(path)?;
         let browser =
             Browser::connect_with_timeout(process.ws_url.clone(), IDLE_TIMEOUT).map_err(|e| {
-                Problem {
-                    code: "browser-no-contact",
-                    args: vec![
-                        ("browser", path.display().to_string()),
-                        ("error", e.to_string()),
-                    ],
-                }
+                let browser = path.display().to_string();
+                Diagnostic::coded(
+                    "browser-no-contact",
+                    &[("browser", &browser), ("error", &e.to_string())],
+                )
             })?;
         Ok(Printer {
             browser,
