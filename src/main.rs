@@ -238,7 +238,7 @@ impl buyin::serve::Report for Reporter {
 
 fn main() -> ExitCode {
     let help = cli::help::help_catalog();
-    let command = cli::help::localized(Cli::command(), &help);
+    let command = cli::help::localized(Cli::command(), &help.catalog);
     let cli = match command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))
@@ -246,7 +246,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            match cli::help::usage_error(&e, &help) {
+            match cli::help::usage_error(&e, &help.catalog) {
                 Some(message) => say_partial!("{message}"),
                 None => {
                     let _ = e.print();
@@ -285,7 +285,7 @@ fn main() -> ExitCode {
             Some(&reporter.text("cli.no-project-hint", &[])),
         );
     };
-    reporter.catalog = Catalog::for_book(&root.join(buyin::config::CONFIG_FILE));
+    reporter.catalog = help.for_project(&root);
     let today = match today_date() {
         Ok(today) => today,
         Err(text) => {

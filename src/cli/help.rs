@@ -1,14 +1,23 @@
 //! `--help` in the project's language: the catalogue's `[help]` texts put into the
 //! command line clap derives from `main.rs`'s `Cli`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use buyin::catalog::Catalog;
+
+/// The catalogue of `--help` and the project it was read from: the terminal's messages
+/// use it too once the parsed arguments name the same project, so `book.toml` is read
+/// once.
+pub struct HelpCatalog {
+    /// The root of the project the catalogue's language comes from, if any.
+    pub root: Option<PathBuf>,
+    pub catalog: Catalog,
+}
 
 /// The language of `--help`: that of the project `-C DIR` or the current folder is in,
 /// unless `BUYIN_LANG` says otherwise; English outside a project. Read before the
 /// arguments are parsed, since the help is part of parsing.
-pub fn help_catalog() -> Catalog {
+pub fn help_catalog() -> HelpCatalog {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let mut dir = None;
     for (i, arg) in args.iter().enumerate() {
@@ -22,9 +31,23 @@ pub fn help_catalog() -> Catalog {
         }
     }
     let start = dir.unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| ".".into()));
-    match buyin::find_root(&start) {
+    let root = buyin::find_root(&start);
+    let catalog = match &root {
         Some(root) => Catalog::for_book(&root.join(buyin::config::CONFIG_FILE)),
         None => Catalog::for_project("en"),
+    };
+    HelpCatalog { root, catalog }
+}
+
+impl HelpCatalog {
+    /// The catalogue of the project at `root`: this one, unless the parsed arguments
+    /// named another project than the early look at them found.
+    pub fn for_project(self, root: &Path) -> Catalog {
+        if self.root.as_deref() == Some(root) {
+            self.catalog
+        } else {
+            Catalog::for_book(&root.join(buyin::config::CONFIG_FILE))
+        }
     }
 }
 
