@@ -20,13 +20,16 @@ pub fn external_resources(output: &Output) -> Vec<Diagnostic> {
         let text = String::from_utf8_lossy(&bytes);
         for (offset, what, url) in scan(&text, path.ends_with(".css")) {
             let (line, col) = crate::diag::line_col(&text, offset);
-            findings.push(Diagnostic::coded_warning(
-                format!("site/{path}"),
-                line,
-                col,
-                "external-resource",
-                &[("url", &url), ("what", what)],
-            ));
+            findings.push(
+                Diagnostic::coded_error(
+                    format!("site/{path}"),
+                    line,
+                    col,
+                    "external-resource",
+                    &[("url", &url), ("what", what)],
+                )
+                .warning(),
+            );
         }
     }
     findings

@@ -74,7 +74,7 @@ pub fn check(brand: &Brand, at: &Locations) -> Vec<Diagnostic> {
             }
             let shade = nearest_passing(colour, backgrounds, min);
             warnings.push(
-                Diagnostic::coded_warning(
+                Diagnostic::coded_error(
                     Path::new(CONFIG_FILE),
                     line,
                     col,
@@ -91,6 +91,7 @@ pub fn check(brand: &Brand, at: &Locations) -> Vec<Diagnostic> {
                         ),
                     ],
                 )
+                .warning()
                 .with_part("where", &format!("contrast.{key}")),
             );
         };

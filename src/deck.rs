@@ -359,13 +359,14 @@ pub fn summary_warnings(site: &Site) -> Vec<Diagnostic> {
                 return None;
             };
             argument.summary.is_empty().then(|| {
-                Diagnostic::coded_warning(
+                Diagnostic::coded_error(
                     &page.source.path,
                     1,
                     1,
                     "summary-missing",
                     &[("title", page.title()), ("deck", &deck)],
                 )
+                .warning()
             })
         })
         .collect()

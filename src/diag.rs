@@ -127,17 +127,12 @@ impl Diagnostic {
         d.localized(&Catalog::english())
     }
 
-    /// A warning whose text is the catalogue's `[diag.CODE]` entry.
-    pub fn coded_warning(
-        path: impl AsRef<Path>,
-        line: usize,
-        col: usize,
-        code: &'static str,
-        args: &Args,
-    ) -> Self {
+    /// The same diagnostic as a warning: `Diagnostic::coded_error(…).warning()` is the
+    /// catalogue's `[diag.CODE]` entry as a warning.
+    pub fn warning(self) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::coded_error(path, line, col, code, args)
+            ..self
         }
     }
 

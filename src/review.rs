@@ -24,17 +24,18 @@ pub fn overdue(site: &Site, period: &Period, today: Date) -> Vec<Diagnostic> {
         match reviewed {
             None => due.push((
                 None,
-                Diagnostic::coded_warning(
+                Diagnostic::coded_error(
                     &source.path,
                     1,
                     1,
                     "review-missing",
                     &[("period", &period.text)],
-                ),
+                )
+                .warning(),
             )),
             Some(date) if date.after(period) < today => due.push((
                 Some(date),
-                Diagnostic::coded_warning(
+                Diagnostic::coded_error(
                     &source.path,
                     source.key_line("reviewed"),
                     1,
@@ -44,7 +45,8 @@ pub fn overdue(site: &Site, period: &Period, today: Date) -> Vec<Diagnostic> {
                         ("due", &date.after(period).to_string()),
                         ("period", &period.text),
                     ],
-                ),
+                )
+                .warning(),
             )),
             Some(_) => {}
         }

@@ -97,7 +97,7 @@ pub fn files(root: &Path, dir: &Path, build_dir: &Path) -> Walked {
 fn skipped(path: &Path, why: &str, args: &[(&str, &str)]) -> Diagnostic {
     args.iter()
         .fold(
-            Diagnostic::coded_warning(path, 0, 0, "skipped-link", &[]),
+            Diagnostic::coded_error(path, 0, 0, "skipped-link", &[]).warning(),
             |d, (name, value)| d.with_arg(name, value),
         )
         .with_part("why", &format!("link.{why}"))

@@ -21,16 +21,19 @@ pub(super) fn stages(pages: &[Page], ordered: &[usize], diags: &mut Diagnostics)
     for &i in &stages {
         if let KindData::Stage(stage) = &pages[i].source.front.kind {
             if let Some(&other) = seen_stage.get(&stage.stage) {
-                diags.push(Diagnostic::coded_warning(
-                    &pages[i].source.path,
-                    pages[i].source.key_line("stage"),
-                    1,
-                    "stage-reused",
-                    &[
-                        ("stage", &stage.stage.to_string()),
-                        ("other", &pages[other].source.path.display().to_string()),
-                    ],
-                ));
+                diags.push(
+                    Diagnostic::coded_error(
+                        &pages[i].source.path,
+                        pages[i].source.key_line("stage"),
+                        1,
+                        "stage-reused",
+                        &[
+                            ("stage", &stage.stage.to_string()),
+                            ("other", &pages[other].source.path.display().to_string()),
+                        ],
+                    )
+                    .warning(),
+                );
             }
             seen_stage.insert(stage.stage, i);
         }

@@ -31,13 +31,16 @@ pub(super) fn placeholders(path: &Path, text: &str) -> Vec<Diagnostic> {
         };
         let shown: String = text.trim().chars().take(60).collect();
         let col = line[..at].chars().count() + 1;
-        found.push(Diagnostic::coded_warning(
-            path,
-            n + 1,
-            col,
-            "placeholder-left",
-            &[("text", &shown), ("marker", PLACEHOLDER)],
-        ));
+        found.push(
+            Diagnostic::coded_error(
+                path,
+                n + 1,
+                col,
+                "placeholder-left",
+                &[("text", &shown), ("marker", PLACEHOLDER)],
+            )
+            .warning(),
+        );
     }
     found
 }
