@@ -180,14 +180,15 @@ pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, 
     run(root, config::load(root)?, options, None, None)
 }
 
-/// [`generate_model`], keeping in `search` what the search index found in each page,
-/// so that the next index (`serve` after an edit) reads only the pages that changed.
+/// [`generate_model`], keeping in `caches` what the whole-site files took from each
+/// page, so that the next render (`serve` after an edit) reads only the pages that
+/// changed.
 pub fn generate_model_cached(
     root: &Path,
     options: &BuildOptions,
-    search: &std::sync::Mutex<search::SearchCache>,
+    caches: &render::Caches,
 ) -> Result<Generated, Diagnostics> {
-    run(root, config::load(root)?, options, None, Some(search))
+    run(root, config::load(root)?, options, None, Some(caches))
 }
 
 /// The pipeline from a loaded `book.toml`; with a `staging` folder, rendered files go
@@ -197,7 +198,7 @@ fn run(
     config: Config,
     options: &BuildOptions,
     staging: Option<&output::Staging>,
-    search: Option<&std::sync::Mutex<search::SearchCache>>,
+    caches: Option<&render::Caches>,
 ) -> Result<Generated, Diagnostics> {
     let mut clock = Clock::start();
     let mut config = config;
@@ -277,8 +278,8 @@ fn run(
     // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
     // run goes on to report template errors and broken anchors of the same build too.
     let mut renderer = render::Renderer::new(&site, &config, &theme);
-    if let Some(cache) = search {
-        renderer = renderer.with_search_cache(cache);
+    if let Some(caches) = caches {
+        renderer = renderer.with_caches(caches);
     }
     let output = match renderer.render(root, staging) {
         Ok(output) => output,

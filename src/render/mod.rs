@@ -44,8 +44,8 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     /// Template contexts holding `config` and `strings`, shared by all jobs.
     contexts: Contexts,
-    /// What the search index keeps between renders (`serve`).
-    search_cache: Option<&'a Mutex<SearchCache>>,
+    /// What whole-site files keep between renders (`serve`).
+    caches: Option<&'a Caches>,
     /// Rendered sidebars: most pages of a large section show the same one.
     sidebars: Mutex<HashMap<SidebarKey, Arc<str>>>,
 }
@@ -84,15 +84,15 @@ impl<'a> Renderer<'a> {
                 shared: shared.into_context(),
                 free: Mutex::default(),
             },
-            search_cache: None,
+            caches: None,
             sidebars: Mutex::default(),
         }
     }
 
-    /// Lets the search index reuse what it found in unchanged pages last time.
-    pub fn with_search_cache(self, cache: &'a Mutex<SearchCache>) -> Self {
+    /// Lets the whole-site files reuse what they took from unchanged pages last time.
+    pub fn with_caches(self, caches: &'a Caches) -> Self {
         Renderer {
-            search_cache: Some(cache),
+            caches: Some(caches),
             ..self
         }
     }
@@ -300,6 +300,17 @@ impl<'a> Renderer<'a> {
         };
         Ok(vec![(path, text)])
     }
+}
+
+/// What the whole-site files took from each page, kept between renders so that after
+/// an edit they read only the pages that changed (`serve`); keyed by the rendering a
+/// value came from (see [`crate::markdown::Rendered::id`]).
+#[derive(Default)]
+pub struct Caches {
+    /// What the search index found in each page.
+    pub(crate) search: Mutex<SearchCache>,
+    /// Each argument's answer as the Q&A index writes it (a JSON string).
+    pub(crate) answers: Mutex<HashMap<u64, Arc<str>>>,
 }
 
 /// The rendered files of a job (path, bytes; none for a job that does not apply; the

@@ -10,6 +10,8 @@
 //! The answers are most of the bytes (about 10 KB an argument); kept in the index, a
 //! site of 2,000 arguments made one file of 20 MB that every deck loaded whole.
 
+use std::sync::{Arc, PoisonError};
+
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -28,18 +30,39 @@ const PART_BYTES: usize = 256 * 1024;
 impl Renderer<'_> {
     /// The Q&A index and its answer parts (the index first).
     pub(super) fn qa_files(&self) -> Vec<(String, Vec<u8>)> {
-        let arguments: Vec<(&crate::site::Page, String)> = self
+        let arguments: Vec<(&crate::site::Page, Arc<str>)> = self
             .site
             .pages
             .par_iter()
             .filter(|page| matches!(page.source.front.kind, KindData::Argument(_)))
             .map(|page| {
-                // Root-relative links; the deck runtime prefixes its own way to the root.
-                let answer = crate::url::rebase_html(&page.rendered.html(), &page.url, "");
-                let answer = serde_json::to_string(&answer).unwrap_or_else(|_| "\"\"".into());
+                let known = self.caches.and_then(|caches| {
+                    let answers = caches
+                        .answers
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    answers.get(&page.rendered.id).cloned()
+                });
+                let answer = known.unwrap_or_else(|| {
+                    // Root-relative links; the deck runtime prefixes its own way to the root.
+                    let html = crate::url::rebase_html(&page.rendered.html(), &page.url, "");
+                    let json = serde_json::to_string(&html).unwrap_or_else(|_| "\"\"".into());
+                    Arc::from(json)
+                });
                 (page, answer)
             })
             .collect();
+        if let Some(caches) = self.caches {
+            // Kept for the arguments of this render only.
+            let mut answers = caches
+                .answers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            *answers = arguments
+                .iter()
+                .map(|(page, answer)| (page.rendered.id, Arc::clone(answer)))
+                .collect();
+        }
         let mut entries = Vec::with_capacity(arguments.len());
         let mut parts: Vec<String> = Vec::new();
         let mut open = String::new();

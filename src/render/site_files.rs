@@ -260,9 +260,9 @@ impl Renderer<'_> {
             .map(|entry| self.search_key(entry))
             .collect();
         let texts = |i: usize| self.search_texts(&entries[i]);
-        let files = match self.search_cache {
-            Some(cache) => {
-                let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let files = match self.caches {
+            Some(caches) => {
+                let mut cache = caches.search.lock().unwrap_or_else(PoisonError::into_inner);
                 search::render_index_cached(&docs, &keys, &mut cache, &texts)
             }
             None => search::render_index_cached(&docs, &keys, &mut SearchCache::default(), &texts),

@@ -28,7 +28,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -39,8 +38,7 @@ use super::reach::{
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Rendered};
 use crate::output::{Blob, Output};
-use crate::render::{Job, JobResult, Renderer, SiteEnv};
-use crate::search::SearchCache;
+use crate::render::{Caches, Job, JobResult, Renderer, SiteEnv};
 use crate::site::Site;
 use crate::source::{self, Kind, Source};
 use crate::{BuildOptions, Generated};
@@ -60,8 +58,8 @@ pub struct Project {
     recopy: bool,
     /// Jobs left for [`Project::finish`].
     deferred: BTreeSet<Job>,
-    /// What the search index found in each page, reused for unchanged pages.
-    search: Mutex<SearchCache>,
+    /// What the whole-site files took from each page, reused for unchanged pages.
+    caches: Caches,
 }
 
 /// What an update did.
@@ -89,16 +87,16 @@ enum Plan {
 impl Project {
     /// Runs the whole pipeline once.
     pub fn load(root: &Path, options: &BuildOptions) -> Result<Project, Diagnostics> {
-        let search = Mutex::new(SearchCache::default());
+        let caches = Caches::default();
         Ok(Project {
             root: root.to_path_buf(),
             options: options.clone(),
-            model: crate::generate_model_cached(root, options, &search)?,
+            model: crate::generate_model_cached(root, options, &caches)?,
             pending: BTreeSet::new(),
             stale: false,
             recopy: false,
             deferred: BTreeSet::new(),
-            search,
+            caches,
         })
     }
 
@@ -240,7 +238,7 @@ impl Project {
 
     /// Runs the whole pipeline and compares its output with the previous one.
     fn rerun(&mut self) -> Result<Update, Diagnostics> {
-        let model = crate::generate_model_cached(&self.root, &self.options, &self.search)?;
+        let model = crate::generate_model_cached(&self.root, &self.options, &self.caches)?;
         let old = std::mem::replace(&mut self.model, model);
         let new = &self.model.output.files;
         let mut changed: Vec<String> = new
@@ -456,7 +454,7 @@ impl Project {
     fn render(&self, jobs: &[Job], diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let model = &self.model;
         let renderer =
-            Renderer::new(&model.site, &model.config, &model.theme).with_search_cache(&self.search);
+            Renderer::new(&model.site, &model.config, &model.theme).with_caches(&self.caches);
         let results: Vec<JobResult> = jobs
             .par_iter()
             .map(|job| renderer.render_job(job))
