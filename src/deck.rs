@@ -108,7 +108,7 @@ pub fn split(blocks: &[Block], expand: &dyn Fn(&Call) -> Option<Vec<Slide>>) -> 
             _ if current.in_notes => current.notes.push_str(&block.html),
             BlockRole::Shortcode(call) => {
                 current.parts.push(block.html.clone());
-                current.calls.push(call.clone());
+                current.calls.push(Call::clone(call));
             }
             _ => current.parts.push(block.html.clone()),
         }
@@ -242,7 +242,7 @@ fn argument_slides(
 /// The blocks of a page up to its first heading, as HTML: an answer's opening.
 fn opening(page: &Page) -> String {
     page.rendered
-        .blocks
+        .blocks()
         .iter()
         .take_while(|b| !b.html.starts_with("<h"))
         .filter(|b| b.role == BlockRole::Content)
@@ -254,7 +254,7 @@ fn opening(page: &Page) -> String {
 /// or the start of a case's story.
 fn lead(page: &Page) -> String {
     page.rendered
-        .blocks
+        .blocks()
         .iter()
         .take_while(|b| !b.html.starts_with("<h"))
         .find(|b| b.role == BlockRole::Content && b.html.starts_with("<p"))
@@ -329,8 +329,8 @@ pub fn summary_warnings(site: &Site) -> Vec<Diagnostic> {
         if !matches!(page.source.front.kind, KindData::Deck(_)) {
             continue;
         }
-        for block in &page.rendered.blocks {
-            let BlockRole::Shortcode(call) = &block.role else {
+        for role in page.rendered.roles() {
+            let BlockRole::Shortcode(call) = role else {
                 continue;
             };
             let path = call.args.get("path").and_then(|a| a.as_text());
@@ -414,7 +414,7 @@ pub fn item_slides(
 /// expanded into that item's slides; ids numbered per slide.
 pub fn page_slides(site: &Site, page: usize, strings: &dyn Fn(&str) -> String) -> Vec<Slide> {
     let at = site.pages[page].url.as_str();
-    let mut slides = split(&site.pages[page].rendered.blocks, &|call| {
+    let mut slides = split(&site.pages[page].rendered.blocks(), &|call| {
         expand(site, call, strings, at)
     });
     number_ids(&mut slides);
@@ -448,7 +448,7 @@ pub fn audience_slides(
     let at = term.url.as_str();
     if let Some(&node) = site.by_url.get(&term.url) {
         if let Some(intro) = site.nodes[node].intro {
-            slides.extend(split(&site.pages[intro].rendered.blocks, &|call| {
+            slides.extend(split(&site.pages[intro].rendered.blocks(), &|call| {
                 expand(site, call, strings, at)
             }));
         }
@@ -487,7 +487,7 @@ mod tests {
             },
             &NoLinks,
         );
-        split(&rendered.blocks, &|call| {
+        split(&rendered.blocks(), &|call| {
             (call.name == "argument").then(|| {
                 vec![
                     Slide {

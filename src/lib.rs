@@ -72,6 +72,12 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::output::Output;
 
+/// From this many pages on, a build holds each page's rendered HTML compressed until
+/// the files that show it are written ([`markdown::Rendered::pack`]): at 10,000 pages
+/// it was a third of the build's peak memory. Below, it is a few megabytes, and reading
+/// it back would cost more time than the room is worth.
+pub const PACK_FROM_PAGES: usize = 2_000;
+
 /// How to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -227,10 +233,12 @@ fn run(
     clock.lap("site-model");
 
     // Markdown needs the URLs of all pages and the shortcode templates, not each
-    // other's HTML, so every page renders in parallel. A build reads nothing of the
-    // Markdown after this stage, so each text goes as soon as its page is rendered: at
-    // 10,000 pages the texts were a fifth of the memory the build held at its peak.
-    // (`serve` re-renders from them, `check` reads them for its rules.)
+    // other's HTML, so every page renders in parallel. Search reads each page's plain
+    // text right after it is rendered, while it is fresh, into the run's cache. A build
+    // reads nothing of the Markdown after this stage, so each text goes as soon as its
+    // page is rendered, and the plain text as soon as search has read it: at 10,000
+    // pages they were nearly half of what the build held at its peak. (`serve`
+    // re-renders from the texts and `check` reads them for its rules.)
     let release = staging.is_some();
     let texts: Vec<String> = site
         .pages
@@ -240,15 +248,22 @@ fn run(
             false => String::new(),
         })
         .collect();
+    // A large build holds its rendered HTML compressed until it is written.
+    let pack = site.pages.len() >= PACK_FROM_PAGES;
+    let local_caches = render::Caches::default();
+    let caches = caches.unwrap_or(&local_caches);
     let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = {
         let renderer = render::Renderer::new(&site, &config, &theme);
+        let readers = renderer.search_readers();
         let env = render::SiteEnv {
             renderer: &renderer,
         };
-        site.pages
+        let (rendered, read): (Vec<_>, Vec<_>) = site
+            .pages
             .par_iter()
             .zip(texts)
-            .map(|(page, text)| {
+            .zip(&readers)
+            .map(|((page, text), readers)| {
                 let own;
                 let source = if release {
                     own = source::Source {
@@ -261,9 +276,22 @@ fn run(
                 };
                 let mut rendered = markdown::render(&page.markdown_input_of(source), &env);
                 let problems = rendered.locate(source);
-                (rendered, problems)
+                let read = renderer.read_for_search(readers, &rendered);
+                if release {
+                    rendered.release_text();
+                    if pack {
+                        rendered.pack();
+                    }
+                }
+                ((rendered, problems), read)
             })
-            .collect()
+            .unzip();
+        caches
+            .search
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(read.into_iter().flatten());
+        rendered
     };
     diags.extend(accessibility::statement_reference(&config, &site));
     for (page, (rendered, problems)) in site.pages.iter_mut().zip(rendered) {
@@ -277,10 +305,7 @@ fn run(
 
     // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
     // run goes on to report template errors and broken anchors of the same build too.
-    let mut renderer = render::Renderer::new(&site, &config, &theme);
-    if let Some(caches) = caches {
-        renderer = renderer.with_caches(caches);
-    }
+    let renderer = render::Renderer::new(&site, &config, &theme).with_caches(caches);
     let output = match renderer.render(root, staging) {
         Ok(output) => output,
         Err(render_errors) => {

@@ -112,7 +112,7 @@ fn deck_splitter() {
          <!-- class: columns -->\n## Zwei Spalten\n\nLinks\n\n---\n\n\
          {{ argument(path=\"argumente/kontrolle.md\") }}\n\n---\n\n",
     );
-    let slides = deck::split(&talk.blocks, &|call| {
+    let slides = deck::split(&talk.blocks(), &|call| {
         (call.name == "argument").then(|| {
             vec![Slide {
                 html: "<p>expanded</p>\n".into(),
@@ -197,13 +197,30 @@ fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
 }
 
 #[test]
+fn packed_html_reads_back_block_for_block() {
+    let text = "<!-- class: title -->\n# Überschrift\n\nAbsatz mit *Ümlauten* – und „Zeichen“.\n\n\
+                ---\n\n{{ video(id=\"x\") }}\n\n```rust\nlet a = 1;\n```\n\nNotiz: sag was\n";
+    let plain = render(text);
+    let mut packed = render(text);
+    packed.pack();
+    assert_eq!(packed.html(), plain.html());
+    let (plain_blocks, packed_blocks) = (plain.blocks(), packed.blocks());
+    let pairs: Vec<_> = plain_blocks.iter().zip(packed_blocks.iter()).collect();
+    assert_eq!(pairs.len(), plain_blocks.len());
+    assert_eq!(packed_blocks.len(), 7);
+    for (a, b) in pairs {
+        assert_eq!((&a.html, &a.role), (&b.html, &b.role));
+    }
+    assert!(packed.roles().eq(plain.roles()));
+}
+
+#[test]
 fn deck_roles_mark_rules_notes_classes_and_lone_calls() {
     let r =
         render("<!-- class: title -->\n# A\n\n---\n\n{{ video(id=\"x\") }}\n\nNotiz: sag was\n");
     let roles: Vec<_> = r
-        .blocks
-        .iter()
-        .map(|b| match &b.role {
+        .roles()
+        .map(|role| match role {
             BlockRole::Shortcode(c) => format!("call:{}", c.name),
             other => format!("{other:?}"),
         })
@@ -212,5 +229,5 @@ fn deck_roles_mark_rules_notes_classes_and_lone_calls() {
         roles,
         ["Class(\"title\")", "Content", "Rule", "call:video", "Note"]
     );
-    assert_eq!(r.blocks[4].html, "<p>sag was</p>\n");
+    assert_eq!(r.blocks()[4].html, "<p>sag was</p>\n");
 }

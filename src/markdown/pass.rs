@@ -129,7 +129,7 @@ impl Pass<'_, '_> {
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, label_task_items(out.collect()).into_iter());
         let role = match lone_call {
-            Some(call) => BlockRole::Shortcode(call),
+            Some(call) => BlockRole::Shortcode(Box::new(call)),
             None if matches!(first, Event::Start(Tag::Paragraph))
                 && strip_note_label(&mut html) =>
             {

@@ -1,6 +1,7 @@
 //! The result of rendering one file's Markdown: blocks with their deck roles, headings,
 //! plain text for search, links to check and problems to place.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::diag::Diagnostic;
@@ -55,8 +56,9 @@ pub enum BlockRole {
     Class(String),
     /// A paragraph starting with `Note:` or `Notiz:`; its HTML has the label removed.
     Note,
-    /// A paragraph that holds only this shortcode call.
-    Shortcode(Call),
+    /// A paragraph that holds only this shortcode call (boxed: most blocks are
+    /// content, and a large site holds every page's blocks).
+    Shortcode(Box<Call>),
 }
 
 /// Rendered Markdown of one file.
@@ -65,7 +67,10 @@ pub struct Rendered {
     /// Different for every rendering in a run: what was read from this one (the search
     /// index's reading of its text) can be kept by this number.
     pub id: u64,
-    pub blocks: Vec<Block>,
+    /// The blocks; their HTML is empty once [`Rendered::pack`] compressed it (read
+    /// them with [`Rendered::blocks`]).
+    pub(super) blocks: Vec<Block>,
+    packed: Option<Packed>,
     pub headings: Vec<Heading>,
     /// Plain text, for search.
     pub text: String,
@@ -92,9 +97,62 @@ impl Rendered {
         self.links.shrink_to_fit();
     }
 
+    /// Lets go of the plain text once search has read it (see
+    /// [`crate::search::read`]); the blocks stay.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+    }
+
+    /// Compresses the blocks' HTML: a build holds every page's rendered HTML until the
+    /// pages, decks and print view that show it are written, and compressed it takes
+    /// less than half the room. [`Rendered::blocks`] and [`Rendered::html`] read it
+    /// back.
+    pub fn pack(&mut self) {
+        if self.packed.is_some() {
+            return;
+        }
+        let mut html = String::new();
+        let mut lens = Vec::with_capacity(self.blocks.len());
+        for block in &mut self.blocks {
+            html.push_str(&block.html);
+            lens.push(block.html.len());
+            block.html = String::new();
+        }
+        self.packed = Some(Packed {
+            lz4: lz4_flex::compress_prepend_size(html.as_bytes()),
+            lens,
+        });
+    }
+
+    /// The top-level blocks, with their HTML.
+    pub fn blocks(&self) -> Cow<'_, [Block]> {
+        let Some(packed) = &self.packed else {
+            return Cow::Borrowed(&self.blocks);
+        };
+        let html = packed.html();
+        let mut at = 0;
+        let blocks = self.blocks.iter().zip(&packed.lens).map(|(block, len)| {
+            let part = html.get(at..at + len).unwrap_or_default();
+            at += len;
+            Block {
+                html: part.to_string(),
+                role: block.role.clone(),
+            }
+        });
+        Cow::Owned(blocks.collect())
+    }
+
+    /// What each block means to a deck, without reading the HTML back.
+    pub fn roles(&self) -> impl Iterator<Item = &BlockRole> {
+        self.blocks.iter().map(|block| &block.role)
+    }
+
     /// The blocks joined into one HTML fragment.
     pub fn html(&self) -> String {
-        self.blocks.iter().map(|b| b.html.as_str()).collect()
+        match &self.packed {
+            Some(packed) => packed.html(),
+            None => self.blocks.iter().map(|b| b.html.as_str()).collect(),
+        }
     }
 
     /// Places the links in `source` (line and column, so that a broken one is
@@ -134,5 +192,22 @@ impl Rendered {
                 }
             })
             .collect()
+    }
+}
+
+/// The HTML of a page's blocks, joined and compressed, and the length of each.
+#[derive(Debug)]
+struct Packed {
+    lz4: Vec<u8>,
+    lens: Vec<usize>,
+}
+
+impl Packed {
+    fn html(&self) -> String {
+        // Only `Rendered::pack` writes these bytes, from a string: they read back whole.
+        lz4_flex::decompress_size_prepended(&self.lz4)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 }

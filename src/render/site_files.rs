@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Renderer, pages::stage_fields};
 use crate::diag::Diagnostic;
-use crate::markdown::escape;
+use crate::markdown::{self, escape};
 use crate::search::{self, SearchCache, SearchDoc};
 use crate::site::{Node, NodeKind, Site};
 use crate::source::{Kind, KindData};
@@ -255,11 +255,12 @@ impl Renderer<'_> {
                 hidden: "",
             })
             .collect();
+        let body = |entry: &SearchEntry| entry.body.map(|p| &self.site.pages[p].rendered);
         let keys: Vec<u64> = entries
             .par_iter()
-            .map(|entry| self.search_key(entry))
+            .map(|entry| self.search_key(entry, body(entry)))
             .collect();
-        let texts = |i: usize| self.search_texts(&entries[i]);
+        let texts = |i: usize| self.search_texts(&entries[i], body(&entries[i]));
         let files = match self.caches {
             Some(caches) => {
                 let mut cache = caches.search.lock().unwrap_or_else(PoisonError::into_inner);
@@ -304,10 +305,48 @@ impl Renderer<'_> {
         }
     }
 
+    /// The searchable nodes that read each page's rendered text, by page: the page
+    /// itself, and a term page it introduces.
+    pub fn search_readers(&self) -> Vec<Vec<usize>> {
+        let mut readers = vec![Vec::new(); self.site.pages.len()];
+        for (n, node) in self.site.nodes.iter().enumerate() {
+            if let Some(p) = self.search_entry(node).and_then(|entry| entry.body) {
+                readers[p].push(n);
+            }
+        }
+        readers
+    }
+
+    /// Reads for search what the `nodes` (of [`Renderer::search_readers`]) take from a
+    /// page rendered as `rendered`, by the key the search index looks them up with, so
+    /// that its text can go before the index is made.
+    pub fn read_for_search(
+        &self,
+        nodes: &[usize],
+        rendered: &markdown::Rendered,
+    ) -> Vec<(u64, search::Read)> {
+        nodes
+            .iter()
+            .filter_map(|&n| self.search_entry(&self.site.nodes[n]))
+            .map(|entry| {
+                let (text, hidden) = self.search_texts(&entry, Some(rendered));
+                let doc = SearchDoc {
+                    url: &entry.node.url,
+                    title: &entry.node.title,
+                    kind: entry.kind,
+                    label: entry.label,
+                    text: &text,
+                    hidden: &hidden,
+                };
+                (self.search_key(&entry, Some(rendered)), search::read(&doc))
+            })
+            .collect()
+    }
+
     /// What an entry's texts depend on: its title and kind, its lead and the
     /// rendering of its body (each rendering has its own number).
-    fn search_key(&self, entry: &SearchEntry) -> u64 {
-        let rendering = entry.body.map(|p| self.site.pages[p].rendered.id);
+    fn search_key(&self, entry: &SearchEntry, body: Option<&markdown::Rendered>) -> u64 {
+        let rendering = body.map(|rendered| rendered.id);
         let mut hasher = rustc_hash::FxHasher::default();
         (&entry.node.title, entry.kind, entry.lead, rendering).hash(&mut hasher);
         hasher.finish()
@@ -315,12 +354,15 @@ impl Renderer<'_> {
 
     /// An entry's searched text (its lead, then its body) and, for a deck, its
     /// speaker notes apart. Bodies are borrowed where they can be.
-    fn search_texts<'n>(&'n self, entry: &SearchEntry<'n>) -> (Cow<'n, str>, Cow<'n, str>) {
-        let Some(p) = entry.body else {
+    fn search_texts<'n>(
+        &'n self,
+        entry: &SearchEntry<'n>,
+        body: Option<&'n markdown::Rendered>,
+    ) -> (Cow<'n, str>, Cow<'n, str>) {
+        let (Some(p), Some(rendered)) = (entry.body, body) else {
             return (Cow::Borrowed(""), Cow::Borrowed(""));
         };
         let page = &self.site.pages[p];
-        let rendered = &page.rendered;
         let deck = matches!(entry.node.kind, NodeKind::Page(_)) && page.kind() == Kind::Deck;
         let (body, hidden) = if deck && !rendered.notes.is_empty() {
             let (shown, notes) = split_notes(&rendered.text, &rendered.notes);

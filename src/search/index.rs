@@ -40,11 +40,11 @@ impl Index {
         for (id, analysis) in analyses.iter().enumerate() {
             // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for (word, title, count) in &analysis.hits {
+            for (word, title, count) in analysis.hits() {
                 let posting = Posting {
                     doc: id,
-                    title: *title,
-                    count: *count,
+                    title,
+                    count,
                     part: false,
                 };
                 words.entry(word).or_default().push(posting);

@@ -113,10 +113,33 @@ pub struct SearchCache {
     analyses: HashMap<u64, Arc<Analysis>>,
 }
 
+/// A document as the index reads it, taken ahead of [`render_index_cached`] (see
+/// [`read`]).
+pub struct Read(Arc<Analysis>);
+
+/// Reads a document now, so that its texts can go before the index is made: a build
+/// reads each page as soon as its Markdown is rendered, and [`render_index_cached`]
+/// then finds it by its key in the cache it was put in ([`SearchCache::extend`]).
+pub fn read(doc: &SearchDoc) -> Read {
+    Read(Arc::new(Analysis::of(doc)))
+}
+
+impl Extend<(u64, Read)> for SearchCache {
+    fn extend<I: IntoIterator<Item = (u64, Read)>>(&mut self, read: I) {
+        self.analyses.extend(
+            read.into_iter()
+                .map(|(key, Read(analysis))| (key, analysis)),
+        );
+    }
+}
+
 /// What the index needs of one document; it depends on its title and texts only.
 struct Analysis {
-    /// Folded words (cut to [`MAX_TERM_LEN`]): in the title, and how often in the body.
-    hits: Vec<(String, bool, u32)>,
+    /// Folded words (cut to [`MAX_TERM_LEN`]), each followed by a space: one string
+    /// for all, as a large site holds the words of every page until the index is made.
+    words: String,
+    /// Per word of `words`, in order: whether it is in the title, how often in the body.
+    hits: Vec<(bool, u32)>,
     /// Snippet source (see [`excerpt`]).
     excerpt: String,
     /// Lowercase non-ASCII letters other than the umlauts and `ß`, for the `fold` table.
@@ -146,19 +169,33 @@ impl Analysis {
             ..
         } = reading;
         let excerpt = choose_excerpt(&pieces, piece_words, vocabulary.hits.len());
+        let mut words = String::new();
+        let mut hits = Vec::new();
+        for (word, id) in vocabulary.ids {
+            let (title, count) = vocabulary.hits[id];
+            // Fragments of a word cut at a piece's end are not words of the text.
+            if title || count > 0 {
+                words.push_str(&word);
+                words.push(' ');
+                hits.push((title, count));
+            }
+        }
+        words.shrink_to_fit();
+        hits.shrink_to_fit();
         Analysis {
-            hits: vocabulary
-                .ids
-                .into_iter()
-                .filter_map(|(word, id)| {
-                    let (title, count) = vocabulary.hits[id];
-                    // Fragments of a word cut at a piece's end are not words of the text.
-                    (title || count > 0).then_some((word, title, count))
-                })
-                .collect(),
+            words,
+            hits,
             excerpt,
             letters,
         }
+    }
+
+    /// Each word with whether it is in the title and how often in the body.
+    fn hits(&self) -> impl Iterator<Item = (&str, bool, u32)> {
+        self.words
+            .split_terminator(' ')
+            .zip(&self.hits)
+            .map(|(word, &(title, count))| (word, title, count))
     }
 }
 

@@ -189,7 +189,7 @@ pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job
         .map(|&p| site.pages[p].source.rel.as_str())
         .collect();
     let expands = |page: &Page| {
-        page.rendered.blocks.iter().any(|block| match &block.role {
+        page.rendered.roles().any(|role| match role {
             BlockRole::Shortcode(call) => refers_to(call, &rels),
             _ => false,
         })
