@@ -72,10 +72,10 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::output::Output;
 
-/// From this many pages on, a build holds each page's rendered HTML compressed until
-/// the files that show it are written ([`markdown::Rendered::pack`]): at 10,000 pages
-/// it was a third of the build's peak memory. Below, it is a few megabytes, and reading
-/// it back would cost more time than the room is worth.
+/// From this many pages on, a run holds each page's rendered HTML compressed
+/// ([`markdown::Rendered::pack`]): at 10,000 pages it was a third of a build's peak
+/// memory. Below, it is a few megabytes, and reading it back would cost more time than
+/// the room is worth.
 pub const PACK_FROM_PAGES: usize = 2_000;
 
 /// How to build.
@@ -186,9 +186,9 @@ pub fn generate_model(root: &Path, options: &BuildOptions) -> Result<Generated, 
     run(root, config::load(root)?, options, None, None)
 }
 
-/// [`generate_model`], keeping in `caches` what the whole-site files took from each
-/// page, so that the next render (`serve` after an edit) reads only the pages that
-/// changed.
+/// [`generate_model`] as `serve` holds it: keeping in `caches` what the whole-site
+/// files took from each page, so that the next render (after an edit) reads only the
+/// pages that changed, and the output compressed ([`output::Blob::Packed`]).
 pub fn generate_model_cached(
     root: &Path,
     options: &BuildOptions,
@@ -198,7 +198,8 @@ pub fn generate_model_cached(
 }
 
 /// The pipeline from a loaded `book.toml`; with a `staging` folder, rendered files go
-/// there instead of memory.
+/// there instead of memory. With `caches` (`serve`), the model is held beside its
+/// output: what the whole-site files read stays in `caches`, the files compressed.
 fn run(
     root: &Path,
     config: Config,
@@ -234,11 +235,11 @@ fn run(
 
     // Markdown needs the URLs of all pages and the shortcode templates, not each
     // other's HTML, so every page renders in parallel. Search reads each page's plain
-    // text right after it is rendered, while it is fresh, into the run's cache. A build
-    // reads nothing of the Markdown after this stage, so each text goes as soon as its
-    // page is rendered, and the plain text as soon as search has read it: at 10,000
-    // pages they were nearly half of what the build held at its peak. (`serve`
-    // re-renders from the texts and `check` reads them for its rules.)
+    // text right after it is rendered, while it is fresh, into the run's cache, and the
+    // plain text goes: nothing else reads it. A build reads nothing of the Markdown
+    // after this stage, so each source text goes too as soon as its page is rendered
+    // (`serve` re-renders from them, `check` reads them for its rules). At 10,000 pages
+    // the two texts were nearly half of what the build held at its peak.
     let release = staging.is_some();
     let texts: Vec<String> = site
         .pages
@@ -248,8 +249,8 @@ fn run(
             false => String::new(),
         })
         .collect();
-    // A large build holds its rendered HTML compressed until it is written.
     let pack = site.pages.len() >= PACK_FROM_PAGES;
+    let held = caches.is_some();
     let local_caches = render::Caches::default();
     let caches = caches.unwrap_or(&local_caches);
     let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = {
@@ -277,11 +278,9 @@ fn run(
                 let mut rendered = markdown::render(&page.markdown_input_of(source), &env);
                 let problems = rendered.locate(source);
                 let read = renderer.read_for_search(readers, &rendered);
-                if release {
-                    rendered.release_text();
-                    if pack {
-                        rendered.pack();
-                    }
+                rendered.release_text();
+                if pack {
+                    rendered.pack();
                 }
                 ((rendered, problems), read)
             })
@@ -305,7 +304,10 @@ fn run(
 
     // Markdown problems (a broken link, a bad shortcode) leave pages renderable, so the
     // run goes on to report template errors and broken anchors of the same build too.
-    let renderer = render::Renderer::new(&site, &config, &theme).with_caches(caches);
+    let mut renderer = render::Renderer::new(&site, &config, &theme).with_caches(caches);
+    if held {
+        renderer = renderer.packing_output();
+    }
     let output = match renderer.render(root, staging) {
         Ok(output) => output,
         Err(render_errors) => {

@@ -72,7 +72,8 @@ pub struct Rendered {
     pub(super) blocks: Vec<Block>,
     packed: Option<Packed>,
     pub headings: Vec<Heading>,
-    /// Plain text, for search.
+    /// Plain text, for search; empty once search has read it (see
+    /// [`Rendered::release_text`]).
     pub text: String,
     /// Byte ranges of `text` that a deck shows as speaker notes: from a `Note:`
     /// paragraph up to the next thematic break, at the top level.

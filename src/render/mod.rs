@@ -48,6 +48,8 @@ pub struct Renderer<'a> {
     caches: Option<&'a Caches>,
     /// Rendered sidebars: most pages of a large section show the same one.
     sidebars: Mutex<HashMap<SidebarKey, Arc<str>>>,
+    /// Whether rendered files are held compressed (`serve`, see [`Blob::Packed`]).
+    pack_output: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -86,6 +88,7 @@ impl<'a> Renderer<'a> {
             },
             caches: None,
             sidebars: Mutex::default(),
+            pack_output: false,
         }
     }
 
@@ -93,6 +96,14 @@ impl<'a> Renderer<'a> {
     pub fn with_caches(self, caches: &'a Caches) -> Self {
         Renderer {
             caches: Some(caches),
+            ..self
+        }
+    }
+
+    /// Holds the files [`Renderer::render`] keeps in memory compressed.
+    pub fn packing_output(self) -> Self {
+        Renderer {
+            pack_output: true,
             ..self
         }
     }
@@ -166,12 +177,13 @@ impl<'a> Renderer<'a> {
                 let files = self.render_job(job)?;
                 files
                     .into_iter()
-                    .map(|(path, bytes)| {
-                        let blob = Blob::bytes(bytes);
-                        match staging {
-                            Some(staging) => Ok((path.clone(), stage(staging, &path, &blob)?)),
-                            None => Ok((path, blob)),
+                    .map(|(path, bytes)| match staging {
+                        Some(staging) => {
+                            let blob = Blob::bytes(bytes);
+                            Ok((path.clone(), stage(staging, &path, &blob)?))
                         }
+                        None if self.pack_output => Ok((path, Blob::packed(&bytes))),
+                        None => Ok((path, Blob::bytes(bytes))),
                     })
                     .collect()
             })

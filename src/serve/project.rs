@@ -489,16 +489,30 @@ fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) 
 /// Puts rendered files into `output`; returns the paths whose bytes changed.
 fn store(output: &mut Output, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
     let mut changed = Vec::new();
-    for (path, bytes) in files {
-        let same = match output.files.get(&path) {
-            Some(Blob::Bytes(old)) => **old == bytes,
-            // A file copied from the project takes the place of a rendered one, as in
-            // a full build.
-            Some(Blob::Copy(_)) => true,
-            _ => false,
-        };
-        if !same {
-            output.insert(path.clone(), Blob::bytes(bytes));
+    // Most files of a whole-site job (the search index's shards) come out as they were:
+    // reading the old bytes back is cheaper than packing the new ones, which only the
+    // changed files need.
+    let stored: Vec<(String, Option<Blob>)> = files
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let same = match output.files.get(&path) {
+                Some(Blob::Bytes(old)) => **old == bytes,
+                Some(Blob::Packed(_)) => output
+                    .read(&path)
+                    .and_then(Result::ok)
+                    .is_some_and(|old| old == bytes),
+                // A file copied from the project takes the place of a rendered one, as
+                // in a full build.
+                Some(Blob::Copy(_)) => true,
+                _ => false,
+            };
+            let blob = (!same).then(|| Blob::packed(&bytes));
+            (path, blob)
+        })
+        .collect();
+    for (path, blob) in stored {
+        if let Some(blob) = blob {
+            output.insert(path.clone(), blob);
             changed.push(path);
         }
     }
