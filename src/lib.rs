@@ -217,14 +217,17 @@ fn run(
     if staging.is_none() {
         config.export = config::Export::default();
     }
-    let theme = theme::load(root, &config)?;
-    clock.lap("config-and-theme");
     let drafts = options.drafts || config.drafts;
+    // The theme's templates compile while the content files are read.
     // Every stage after this one runs even when files had errors, so that one run
     // reports every problem: a file whose front matter failed still has its links,
     // anchors and shortcodes checked, and the site model still checks the others.
-    let (sources, mut diags) = source::load(root, &config, drafts);
-    clock.lap("sources");
+    let (theme, (sources, mut diags)) = rayon::join(
+        || theme::load(root, &config),
+        || source::load(root, &config, drafts),
+    );
+    let theme = theme?;
+    clock.lap("theme-and-sources");
     let (mut site, model_diags) = site::build_all(&config, sources);
     diags.extend(
         model_diags

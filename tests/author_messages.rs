@@ -489,7 +489,7 @@ fn stage_timings_are_named_in_the_project_language() {
     assert_eq!(german.code(), 0, "{}", german.stderr());
     let stderr = german.stderr();
     for stage in [
-        "Einstellungen und Theme",
+        "Theme und Inhaltsdateien",
         "Seitenerzeugung",
         "Linkprüfung",
         "Veröffentlichung",
@@ -502,7 +502,7 @@ fn stage_timings_are_named_in_the_project_language() {
     let english = project.run_en(&["build", "-v"]);
     assert_eq!(english.code(), 0, "{}", english.stderr());
     assert!(
-        english.stderr().contains("\n  config and theme: "),
+        english.stderr().contains("\n  theme and sources: "),
         "{}",
         english.stderr()
     );

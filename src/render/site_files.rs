@@ -246,14 +246,7 @@ impl Renderer<'_> {
             .collect();
         let docs: Vec<SearchDoc> = entries
             .iter()
-            .map(|entry| SearchDoc {
-                url: &entry.node.url,
-                title: &entry.node.title,
-                kind: entry.kind,
-                label: entry.label,
-                text: "",
-                hidden: "",
-            })
+            .map(|entry| search_doc(entry, "", ""))
             .collect();
         let body = |entry: &SearchEntry| entry.body.map(|p| &self.site.pages[p].rendered);
         let keys: Vec<u64> = entries
@@ -330,14 +323,7 @@ impl Renderer<'_> {
             .filter_map(|&n| self.search_entry(&self.site.nodes[n]))
             .map(|entry| {
                 let (text, hidden) = self.search_texts(&entry, Some(rendered));
-                let doc = SearchDoc {
-                    url: &entry.node.url,
-                    title: &entry.node.title,
-                    kind: entry.kind,
-                    label: entry.label,
-                    text: &text,
-                    hidden: &hidden,
-                };
+                let doc = search_doc(&entry, &text, &hidden);
                 (self.search_key(&entry, Some(rendered)), search::read(&doc))
             })
             .collect()
@@ -412,4 +398,16 @@ fn split_notes(text: &str, notes: &[std::ops::Range<usize>]) -> (String, String)
     }
     shown.push_str(text.get(at..).unwrap_or_default());
     (shown, hidden)
+}
+
+/// The document search reads for `entry`, with its texts.
+fn search_doc<'a>(entry: &'a SearchEntry, text: &'a str, hidden: &'a str) -> SearchDoc<'a> {
+    SearchDoc {
+        url: &entry.node.url,
+        title: &entry.node.title,
+        kind: entry.kind,
+        label: entry.label,
+        text,
+        hidden,
+    }
 }

@@ -1,7 +1,8 @@
 //! Full-text search index, built in the render stage.
 //!
-//! The renderer hands every searchable page to [`render_index`] as a [`SearchDoc`]
-//! (plain text, HTML already stripped) and writes the resulting files: the manifest
+//! The renderer reads every searchable page as a [`SearchDoc`] (plain text, HTML
+//! already stripped) with [`read`] and hands them to [`render_index_cached`], then
+//! writes the resulting files: the manifest
 //! `assets/search-index.js` and its shards in `assets/search/`. Each only calls into
 //! `window`, so `themes/default/static/search.js` can load them with `<script>` tags,
 //! which also works from `file://` where `fetch` is refused. All matching happens in
@@ -67,6 +68,8 @@ const MAX_TERM_LEN: usize = 40;
 
 /// The index files (path, JavaScript source): the manifest [`INDEX_PATH`], then its
 /// shards, in the format described in [`index`]. Deterministic (same input, same bytes).
+/// The tests' reference for [`render_index_cached`], which the renderer calls.
+#[cfg(test)]
 pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
     let analyses: Vec<Arc<Analysis>> = docs
         .par_iter()
@@ -75,10 +78,11 @@ pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
     encode(docs, &analyses)
 }
 
-/// [`render_index`] for documents whose texts are read only where needed: `keys[i]`
-/// names what document `i`'s texts depend on (equal keys, equal texts), `cache`
-/// holds what was found in documents of known keys, and `texts(i)` gives the body and
-/// hidden text of a document it does not hold. `serve` keeps the cache across edits,
+/// The index files (path, JavaScript source): the manifest [`INDEX_PATH`], then its
+/// shards, in the format described in [`index`]; deterministic. Texts are read only
+/// where needed: `keys[i]` names what document `i`'s texts depend on (equal keys,
+/// equal texts), `cache` holds what was found in documents of known keys, and
+/// `texts(i)` gives the body and hidden text of a document it does not hold. `serve` keeps the cache across edits,
 /// so an edit reads one page again, not every page; the cache keeps the documents of
 /// this call.
 pub fn render_index_cached<'t>(
