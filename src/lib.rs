@@ -197,6 +197,24 @@ pub fn generate_model_cached(
     run(root, config::load(root)?, options, None, Some(caches))
 }
 
+/// [`generate_model_cached`] writing each rendered file into `staging` as soon as it is
+/// rendered: the output keeps only the digests of those files
+/// ([`output::Blob::Stored`]), and reads them from the folder they lie in.
+pub fn generate_model_staged(
+    root: &Path,
+    options: &BuildOptions,
+    caches: &render::Caches,
+    staging: &output::Staging,
+) -> Result<Generated, Diagnostics> {
+    run(
+        root,
+        config::load(root)?,
+        options,
+        Some(staging),
+        Some(caches),
+    )
+}
+
 /// The pipeline from a loaded `book.toml`; with a `staging` folder, rendered files go
 /// there instead of memory. With `caches` (`serve`), the model is held beside its
 /// output: what the whole-site files read stays in `caches`, the files compressed.
@@ -212,9 +230,10 @@ fn run(
     if let Some(export) = &options.export {
         config.export = export.clone();
     }
-    // Exports exist only in a build folder; pages generated elsewhere (serve, check)
-    // do not link to files that will not be there.
-    if staging.is_none() {
+    // Exports exist only in a build folder that `build` writes; pages generated
+    // elsewhere (serve, check) do not link to files that will not be there.
+    let held = caches.is_some();
+    if staging.is_none() || held {
         config.export = config::Export::default();
     }
     let drafts = options.drafts || config.drafts;
@@ -243,7 +262,7 @@ fn run(
     // after this stage, so each source text goes too as soon as its page is rendered
     // (`serve` re-renders from them, `check` reads them for its rules). At 10,000 pages
     // the two texts were nearly half of what the build held at its peak.
-    let release = staging.is_some();
+    let release = staging.is_some() && !held;
     let texts: Vec<String> = site
         .pages
         .iter_mut()
@@ -253,7 +272,6 @@ fn run(
         })
         .collect();
     let pack = site.pages.len() >= PACK_FROM_PAGES;
-    let held = caches.is_some();
     let local_caches = render::Caches::default();
     let caches = caches.unwrap_or(&local_caches);
     let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = {

@@ -590,3 +590,69 @@ fn a_body_edit_on_a_large_site_prints_again_only_the_print_part_that_holds_the_p
     );
     assert!(page(&project, "print-2-erste.html").contains("Die siebte Seite"));
 }
+
+/// Writes what an update changed into the build folder, as `serve` does, after which
+/// the output holds those files by digest only.
+fn write_back(project: &mut Project, site: &std::path::Path, changed: &[String]) {
+    buyin::output::write_changed(&project.model().output, site, changed).expect("write");
+    project.stored_in(site);
+}
+
+#[test]
+fn a_project_loaded_into_its_build_folder_keeps_digests_and_matches_a_fresh_build() {
+    let dir = TempProject::bundled();
+    let site = dir.path().join("site");
+    let staging = buyin::output::Staging::create(&site).expect("staging");
+    let mut project = Project::load_staged(dir.path(), &BuildOptions::default(), &staging)
+        .unwrap_or_else(|diags| panic!("first build failed: {:?}", diags.sorted()));
+    staging.publish().expect("publish");
+    project.stored_in(&site);
+    let output = &project.model().output;
+    let rendered = output
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .collect::<Vec<_>>();
+    assert!(rendered.len() > 100);
+    for (path, blob) in rendered {
+        assert!(matches!(blob, Blob::Stored(_)), "{path} is held in memory");
+    }
+    assert_eq!(
+        std::fs::read(site.join("argumente/kontrollverlust/index.html")).ok(),
+        output
+            .read("argumente/kontrollverlust/index.html")
+            .and_then(Result::ok)
+    );
+
+    // A body edit: only the page is new, found by comparing digests.
+    append(
+        &dir,
+        "content/argumente/kontrollverlust.md",
+        "\nEin Gedanke, der erst im Ordner landet.\n",
+    );
+    let touched = [PathBuf::from("content/argumente/kontrollverlust.md")];
+    let first = project.update(&touched).expect("update");
+    assert_eq!(first.changed, ["argumente/kontrollverlust/index.html"]);
+    write_back(&mut project, &site, &first.changed);
+    let later = project.finish().expect("finish");
+    assert!(later.iter().any(|p| p == "print.html"), "{later:?}");
+    assert!(
+        !later
+            .iter()
+            .any(|p| p == "argumente/datenschutz/index.html")
+    );
+    write_back(&mut project, &site, &later);
+    assert!(
+        std::fs::read_to_string(site.join("print.html"))
+            .expect("print.html")
+            .contains("erst im Ordner landet")
+    );
+    assert_matches_fresh_build(&project, &dir);
+
+    // The whole pipeline again, on an unchanged project: nothing differs.
+    let again = update(&mut project, &["book.toml"]);
+    assert!(again.full);
+    assert_eq!(again.changed, Vec::<String>::new());
+    write_back(&mut project, &site, &again.changed);
+    assert_matches_fresh_build(&project, &dir);
+}

@@ -169,6 +169,35 @@ fn a_deleted_page_disappears() {
 }
 
 #[test]
+fn a_build_folder_deleted_while_serving_is_written_whole_with_the_next_edit() {
+    let project = project();
+    let served = Served::start(&project);
+    assert_eq!(served.get("/").status, 200);
+    // The server answers from the build folder; the author deletes it.
+    std::fs::remove_dir_all(project.path().join("site")).expect("delete the build folder");
+    let events = served.events();
+    project.write(
+        "content/teil/seite.md",
+        "---\ntitle: Seite\n---\nNach dem Löschen geschrieben.\n",
+    );
+    events.expect("reload", &|| served.log());
+    served.wait_for("/teil/seite/", "the new text", |r| {
+        r.text().contains("Nach dem Löschen")
+    });
+    // The pages the edit did not touch are back too, served and in the folder.
+    let start = served.get("/");
+    assert_eq!(start.status, 200);
+    assert!(start.text().contains("Hallo Welt"), "{}", start.text());
+    assert!(project.read("site/index.html").contains("Hallo Welt"));
+    assert!(
+        project
+            .read("site/teil/seite/index.html")
+            .contains("Nach dem Löschen")
+    );
+    assert!(project.read("site/extra.css").contains("color: black"));
+}
+
+#[test]
 fn a_renamed_page_moves() {
     let project = project();
     let served = Served::start(&project);

@@ -48,7 +48,8 @@ pub struct Renderer<'a> {
     caches: Option<&'a Caches>,
     /// Rendered sidebars: most pages of a large section show the same one.
     sidebars: Mutex<HashMap<SidebarKey, Arc<str>>>,
-    /// Whether rendered files are held compressed (`serve`, see [`Blob::Packed`]).
+    /// Whether rendered files are held compressed, or by their digest once written to
+    /// a staging folder (`serve`, see [`Blob::Packed`] and [`Blob::Stored`]).
     pack_output: bool,
 }
 
@@ -100,7 +101,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Holds the files [`Renderer::render`] keeps in memory compressed.
+    /// Holds the files [`Renderer::render`] renders compressed, or, when it writes
+    /// them to a staging folder, by their digest only (`serve`).
     pub fn packing_output(self) -> Self {
         Renderer {
             pack_output: true,
@@ -178,6 +180,12 @@ impl<'a> Renderer<'a> {
                 files
                     .into_iter()
                     .map(|(path, bytes)| match staging {
+                        // `serve` answers from the folder: only the digest stays.
+                        Some(staging) if self.pack_output => {
+                            let digest = crate::output::digest(&bytes);
+                            stage(staging, &path, &Blob::bytes(bytes))?;
+                            Ok((path, Blob::Stored(digest)))
+                        }
                         Some(staging) => {
                             let blob = Blob::bytes(bytes);
                             Ok((path.clone(), stage(staging, &path, &blob)?))
@@ -230,13 +238,27 @@ impl<'a> Renderer<'a> {
             }
         }
         if let Some(staging) = staging {
-            // Assets and copied files: the few files not rendered above.
+            // Assets and copied files: the few files not rendered above. `serve` keeps
+            // them as they are: it still reads copies from the project.
             let written: Vec<Result<(String, Blob), Diagnostic>> = output
                 .files
                 .par_iter()
-                .filter(|(_, blob)| !matches!(blob, Blob::Written))
-                .map(|(path, blob)| Ok((path.clone(), stage(staging, path, blob)?)))
+                .filter(|(_, blob)| !matches!(blob, Blob::Written | Blob::Stored(_)))
+                .map(|(path, blob)| {
+                    let written = stage(staging, path, blob)?;
+                    Ok((
+                        path.clone(),
+                        if self.pack_output {
+                            blob.clone()
+                        } else {
+                            written
+                        },
+                    ))
+                })
                 .collect();
+            if self.pack_output {
+                output.folder = Some(staging.path().to_path_buf());
+            }
             for result in written {
                 match result {
                     Ok((path, blob)) => output.insert(path, blob),

@@ -1,6 +1,6 @@
-//! The HTTP side of `serve`: maps a request URL onto the in-memory output and answers
-//! it — files with their type, folders with their slash, `404.html` for the rest — never
-//! touching the disk for a URL.
+//! The HTTP side of `serve`: maps a request URL onto the output and answers it — files
+//! with their type, folders with their slash, `404.html` for the rest — never joining a
+//! URL onto a folder: only a path the output holds is read.
 
 use std::net::TcpStream;
 

@@ -1,11 +1,16 @@
-//! `buyin serve`: the author's preview — build, serve from memory, watch, reload.
+//! `buyin serve`: the author's preview — build, serve, watch, reload.
 //!
-//! The last good [`crate::output::Output`] stays in memory and every request is answered from it. A URL
-//! is only ever a key into that map, never joined onto a folder on disk, so no `..`, no
-//! encoded separator and no symlink in the build folder can lead outside the site: files
-//! copied from `static/` are read from the project path the build recorded, and the
-//! build walks `static/` without following symlinks. Requests that try anyway are
-//! refused before the lookup.
+//! Every request is answered from the last good [`crate::output::Output`]. The first
+//! build writes into a staging folder that replaces the build folder, as `buyin build`
+//! does, and the output keeps of each rendered file only its digest
+//! ([`crate::output::Blob::Stored`]): the bytes are read from the build folder, which
+//! at 10,000 pages saves about 150 MB over holding them. Files rendered after an edit
+//! stay in memory until they are written. A URL is only ever a key into the output's
+//! map: only a path the output holds is read, from the folder it wrote it to, so no
+//! `..`, no encoded separator and no symlink can lead outside the site; files copied
+//! from `static/` are read from the project path the build recorded, and the build
+//! walks `static/` without following symlinks. Requests that try anyway are refused
+//! before the lookup.
 //!
 //! A change travels like this:
 //! - the watcher ([`watch`]: notify + notify-debouncer-full) batches events for ~8 ms;

@@ -37,7 +37,7 @@ use super::reach::{
 };
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Rendered};
-use crate::output::{Blob, Output};
+use crate::output::{Blob, Output, Staging};
 use crate::render::{Caches, Job, JobResult, Renderer, SiteEnv};
 use crate::site::Site;
 use crate::source::{self, Kind, Source};
@@ -88,21 +88,45 @@ impl Project {
     /// Runs the whole pipeline once.
     pub fn load(root: &Path, options: &BuildOptions) -> Result<Project, Diagnostics> {
         let caches = Caches::default();
-        Ok(Project {
+        let model = crate::generate_model_cached(root, options, &caches)?;
+        Ok(Project::of(root, options, model, caches))
+    }
+
+    /// Runs the whole pipeline once, writing each rendered file into `staging` as it
+    /// is rendered: the output keeps their digests and reads them from there, or from
+    /// the folder [`Project::stored_in`] names once `staging` is published.
+    pub fn load_staged(
+        root: &Path,
+        options: &BuildOptions,
+        staging: &Staging,
+    ) -> Result<Project, Diagnostics> {
+        let caches = Caches::default();
+        let model = crate::generate_model_staged(root, options, &caches, staging)?;
+        Ok(Project::of(root, options, model, caches))
+    }
+
+    fn of(root: &Path, options: &BuildOptions, model: Generated, caches: Caches) -> Project {
+        Project {
             root: root.to_path_buf(),
             options: options.clone(),
-            model: crate::generate_model_cached(root, options, &caches)?,
+            model,
             pending: BTreeSet::new(),
             stale: false,
             recopy: false,
             deferred: BTreeSet::new(),
             caches,
-        })
+        }
     }
 
     /// The current model and output.
     pub fn model(&self) -> &Generated {
         &self.model
+    }
+
+    /// `folder` holds the whole output as it is now: the rendered files held in memory
+    /// leave it, and are read from there ([`Blob::Stored`]).
+    pub fn stored_in(&mut self, folder: &Path) {
+        self.model.output.stored_in(folder);
     }
 
     /// Applies changed project files (paths relative to the project root). On errors
@@ -490,22 +514,12 @@ fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) 
 fn store(output: &mut Output, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
     let mut changed = Vec::new();
     // Most files of a whole-site job (the search index's shards) come out as they were:
-    // reading the old bytes back is cheaper than packing the new ones, which only the
-    // changed files need.
+    // comparing digests is cheaper than packing the new bytes, which only the changed
+    // files need.
     let stored: Vec<(String, Option<Blob>)> = files
         .into_par_iter()
         .map(|(path, bytes)| {
-            let same = match output.files.get(&path) {
-                Some(Blob::Bytes(old)) => **old == bytes,
-                Some(Blob::Packed(_)) => output
-                    .read(&path)
-                    .and_then(Result::ok)
-                    .is_some_and(|old| old == bytes),
-                // A file copied from the project takes the place of a rendered one, as
-                // in a full build.
-                Some(Blob::Copy(_)) => true,
-                _ => false,
-            };
+            let same = output.files.get(&path).is_some_and(|old| old.holds(&bytes));
             let blob = (!same).then(|| Blob::packed(&bytes));
             (path, blob)
         })

@@ -97,8 +97,9 @@ impl Session {
             src: model.config.src.clone(),
             build_dir: dir.strip_prefix(&self.root).unwrap_or(&dir).to_path_buf(),
         };
-        let output = Arc::new(model.output.clone());
-        self.write(&output, &dir, &update.changed);
+        let Some(output) = self.write(&dir, &update.changed) else {
+            return;
+        };
         let was_broken = !before.errors.is_empty();
         let pending: BTreeSet<String> = update.deferred.iter().cloned().collect();
         let version = state.swap(Some(output), Vec::new(), pending);
@@ -167,8 +168,12 @@ impl Session {
         let update = match &mut self.project {
             Some(project) => project.update(touched)?,
             None => {
-                let project = Project::load(&self.root, &self.build)?;
-                let changed = project.model().output.files.keys().cloned().collect();
+                let project = self.load()?;
+                // A project loaded into the build folder has nothing left to write.
+                let changed = match self.written {
+                    Some(_) => Vec::new(),
+                    None => project.model().output.files.keys().cloned().collect(),
+                };
                 self.project = Some(project);
                 Update {
                     changed,
@@ -189,6 +194,44 @@ impl Session {
         Ok((update, dir))
     }
 
+    /// Loads the project the first time: into a staging folder that then replaces the
+    /// build folder, as `buyin build` does, so that the output stays on disk and only
+    /// its digests in memory. Where the folder cannot be written, into memory.
+    fn load(&mut self) -> Result<Project, crate::diag::Diagnostics> {
+        let staged = crate::config::load(&self.root)
+            .ok()
+            .and_then(|config| crate::build_dir(&self.root, &config, &self.build).ok())
+            .and_then(|dir| Some((output::Staging::create(&dir).ok()?, dir)));
+        let Some((staging, dir)) = staged else {
+            return Project::load(&self.root, &self.build);
+        };
+        let mut project = match Project::load_staged(&self.root, &self.build, &staging) {
+            Ok(project) => project,
+            Err(diags) => {
+                staging.discard();
+                return Err(diags);
+            }
+        };
+        let writes = self.writes.lock().unwrap_or_else(PoisonError::into_inner);
+        if *writes == Writes::Stopped {
+            staging.discard();
+            return Ok(project);
+        }
+        match staging.publish() {
+            Ok(()) => {
+                project.stored_in(&dir);
+                self.written = Some(dir);
+                Ok(project)
+            }
+            Err(e) => {
+                drop(writes);
+                self.cannot_write(&dir, &e);
+                // The staged files went with the staging folder.
+                Project::load(&self.root, &self.build)
+            }
+        }
+    }
+
     /// Renders the files the last update deferred and puts them in place.
     fn finish(&mut self, state: &State, dir: &Path, count: usize) {
         let Some(project) = &mut self.project else {
@@ -197,8 +240,9 @@ impl Session {
         let started = Instant::now();
         match project.finish() {
             Ok(changed) => {
-                let output = Arc::new(project.model().output.clone());
-                self.write(&output, dir, &changed);
+                let Some(output) = self.write(dir, &changed) else {
+                    return;
+                };
                 state.settle(output);
                 let c = &self.catalog;
                 self.report.info(&c.text(
@@ -242,30 +286,52 @@ impl Session {
         }
     }
 
-    /// Brings the build folder in line with `output`: the whole folder the first time
-    /// (or when it moved), else only the `changed` paths.
-    fn write(&mut self, output: &Output, dir: &Path, changed: &[String]) {
-        let writes = self.writes.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Brings the build folder in line with the project's output: the whole folder the
+    /// first time (or when it moved or went), else only the `changed` paths; then the
+    /// rendered files it holds leave memory. Returns the output to serve.
+    fn write(&mut self, dir: &Path, changed: &[String]) -> Option<Arc<Output>> {
+        let writes = Arc::clone(&self.writes);
+        let writes = writes.lock().unwrap_or_else(PoisonError::into_inner);
+        let project = self.project.as_mut()?;
         if *writes == Writes::Stopped {
-            return;
+            return Some(Arc::new(project.model().output.clone()));
         }
-        let result = if self.written.as_deref() == Some(dir) && dir.is_dir() {
+        let output = &project.model().output;
+        let mut result = if self.written.as_deref() == Some(dir) && dir.is_dir() {
             output::write_changed(output, dir, changed)
         } else {
             output::publish(output, dir)
         };
+        if result.is_err() && output.folder.is_some() {
+            // Files the output reads from the folder may be gone with it (deleted while
+            // serving): the whole pipeline runs again, into memory, and all of it is
+            // written anew.
+            project.invalidate();
+            if project.update(&[]).is_ok() {
+                result = output::publish(&project.model().output, dir);
+            }
+        }
+        if result.is_ok() {
+            project.stored_in(dir);
+        }
+        let output = Arc::new(project.model().output.clone());
         match result {
             Ok(()) => self.written = Some(dir.to_path_buf()),
             Err(e) => {
                 self.written = None;
-                self.report.warn(&self.catalog.text(
-                    "serve.cannot-write",
-                    &[
-                        ("dir", &dir.display().to_string()),
-                        ("error", &e.to_string()),
-                    ],
-                ));
+                self.cannot_write(dir, &e);
             }
         }
+        Some(output)
+    }
+
+    fn cannot_write(&self, dir: &Path, e: &std::io::Error) {
+        self.report.warn(&self.catalog.text(
+            "serve.cannot-write",
+            &[
+                ("dir", &dir.display().to_string()),
+                ("error", &e.to_string()),
+            ],
+        ));
     }
 }
