@@ -461,6 +461,60 @@ fn a_broken_edit_keeps_the_last_good_output_and_a_fix_applies_it() {
 }
 
 #[test]
+fn a_link_an_edit_adds_is_checked_when_its_target_changes_later() {
+    let dir = TempProject::new(&[
+        ("book.toml", common::BOOK),
+        ("content/index.md", "---\ntitle: Start\n---\nHallo.\n"),
+        (
+            "content/b.md",
+            "---\ntitle: B\n---\n## Ziel\n\nText von B.\n",
+        ),
+        ("content/c.md", "---\ntitle: C\n---\nDritte Seite.\n"),
+        (
+            "content/d.md",
+            "---\ntitle: D\n---\nSiehe [B](b.md#ziel).\n",
+        ),
+    ]);
+    let mut project = load(&dir);
+
+    // C gains a link to B's heading; D loses its own.
+    dir.write(
+        "content/c.md",
+        "---\ntitle: C\n---\nDritte Seite.\n\nMehr in [B](b.md#ziel).\n",
+    );
+    dir.write("content/d.md", "---\ntitle: D\n---\nOhne Verweis.\n");
+    let linked = update(&mut project, &["content/c.md", "content/d.md"]);
+    assert!(!linked.full, "{linked:?}");
+
+    // B's heading goes: C's new link breaks, D (which no longer links) does not.
+    dir.write("content/b.md", "---\ntitle: B\n---\n## Anders\n\nText.\n");
+    let diags = project
+        .update(&[PathBuf::from("content/b.md")])
+        .expect_err("the link C gained is checked");
+    let errors: Vec<String> = diags.sorted().iter().map(ToString::to_string).collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("content/c.md:6:") && e.contains("broken anchor '#ziel'")),
+        "{errors:?}"
+    );
+    assert!(
+        !errors.iter().any(|e| e.contains("content/d.md")),
+        "{errors:?}"
+    );
+
+    // C follows the heading: the site builds again, as a fresh build would.
+    dir.write(
+        "content/c.md",
+        "---\ntitle: C\n---\nDritte Seite.\n\nMehr in [B](b.md#anders).\n",
+    );
+    let fixed = update(&mut project, &["content/c.md"]);
+    assert!(!fixed.full, "{fixed:?}");
+    assert!(page(&project, "b/index.html").contains("Anders"));
+    assert_matches_fresh_build(&project, &dir);
+}
+
+#[test]
 fn edge_cases_of_paths_and_saves_match_a_fresh_build() {
     let dir = TempProject::new(&[
         (

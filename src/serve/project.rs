@@ -32,8 +32,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::reach::{
-    affected_jobs, keeps_its_place, linking_pages, listing_jobs, navigation_changes,
-    same_front_matter,
+    Reach, affected_jobs, keeps_its_place, listing_jobs, navigation_changes, same_front_matter,
 };
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Rendered};
@@ -60,6 +59,8 @@ pub struct Project {
     deferred: BTreeSet<Job>,
     /// What the whole-site files took from each page, reused for unchanged pages.
     caches: Caches,
+    /// Which pages link to or expand which, for the current model.
+    reach: Reach,
 }
 
 /// What an update did.
@@ -109,12 +110,13 @@ impl Project {
         Project {
             root: root.to_path_buf(),
             options: options.clone(),
-            model,
             pending: BTreeSet::new(),
             stale: false,
             recopy: false,
             deferred: BTreeSet::new(),
             caches,
+            reach: Reach::of(&model.site),
+            model,
         }
     }
 
@@ -148,7 +150,13 @@ impl Project {
             Plan::Bodies(edits) => self.apply_bodies(edits)?,
             Plan::Fronts(edits) => self.apply_fronts(edits)?,
         };
-        for path in touched {
+        // Content Markdown is rendered, never copied: only other files are looked up
+        // among the copies (which reads the whole output's list).
+        let page = |path: &PathBuf| {
+            path.strip_prefix(&src)
+                .is_ok_and(|rel| rel.extension().is_some_and(|e| e == "md"))
+        };
+        for path in touched.iter().filter(|path| !page(path)) {
             update
                 .changed
                 .extend(self.copied_to(path).unwrap_or_default());
@@ -264,6 +272,7 @@ impl Project {
     fn rerun(&mut self) -> Result<Update, Diagnostics> {
         let model = crate::generate_model_cached(&self.root, &self.options, &self.caches)?;
         let old = std::mem::replace(&mut self.model, model);
+        self.reach = Reach::of(&self.model.site);
         let new = &self.model.output.files;
         let mut changed: Vec<String> = new
             .iter()
@@ -334,10 +343,10 @@ impl Project {
         }
         let edited: Vec<usize> = previous.iter().map(|(p, ..)| *p).collect();
         let site = &self.model.site;
-        let linking = linking_pages(site, &edited);
+        let linking = self.reach.linking_pages(site, &edited);
         let output = &self.model.output;
         diags.extend(site.check_links_of(linking, &|path| output.contains(path)));
-        let (now, later) = affected_jobs(site, &edited);
+        let (now, later) = affected_jobs(site, &self.reach, &edited);
         let mut files = Vec::new();
         if !diags.has_errors() {
             files = self.render(&now, &mut diags);
@@ -349,6 +358,9 @@ impl Project {
                 page.rendered = rendered;
             }
             return Err(diags);
+        }
+        for (p, _, rendered) in &previous {
+            self.reach.replaced(&self.model.site, *p, rendered);
         }
         Ok(self.commit(files, later))
     }
@@ -413,16 +425,19 @@ impl Project {
         for (p, rendered) in rendered {
             replaced.push((p, std::mem::replace(&mut site.pages[p].rendered, rendered)));
         }
+        let reach = Reach::of(&site);
         let output = &self.model.output;
         diags.extend(
-            site.check_links_of(linking_pages(&site, &edited), &|path| output.contains(path)),
+            site.check_links_of(reach.linking_pages(&site, &edited), &|path| {
+                output.contains(path)
+            }),
         );
         if diags.has_errors() {
             give_back(&mut site, &mut self.model.site, replaced);
             return Err(diags);
         }
 
-        let (mut now, mut later) = affected_jobs(&site, &rerender);
+        let (mut now, mut later) = affected_jobs(&site, &reach, &rerender);
         now.retain(|job| !matches!(job, Job::Node(n) if !edited.iter().any(|&p| site.by_url.get(&site.pages[p].url) == Some(n))));
         let mut shows: BTreeSet<Job> = later.drain(..).collect();
         for &p in &rerender {
@@ -452,6 +467,7 @@ impl Project {
             self.model.warnings = old_warnings;
             return Err(diags);
         }
+        self.reach = reach;
         Ok(self.commit(files, later))
     }
 

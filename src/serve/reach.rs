@@ -2,9 +2,9 @@
 //! few pages to the output files that must be rendered again. [`super::project`]
 //! applies them; keeping them apart makes each rule readable on its own.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::markdown::{BlockRole, LinkTarget};
+use crate::markdown::{BlockRole, LinkTarget, Rendered};
 use crate::render::Job;
 use crate::shortcode::Call;
 use crate::site::{NodeKind, Page, Site};
@@ -163,26 +163,83 @@ pub(super) fn listing_jobs(old: &Site, new: &Site, edited: &[usize]) -> BTreeSet
     jobs
 }
 
-/// The edited pages and every page with a link into one of them (its anchors may have
-/// gone).
-pub(super) fn linking_pages(site: &Site, edited: &[usize]) -> Vec<usize> {
-    let rels: HashSet<&str> = edited
-        .iter()
-        .map(|&p| site.pages[p].source.rel.as_str())
-        .collect();
-    (0..site.pages.len())
-        .filter(|p| {
-            edited.contains(p)
-                || site.pages[*p].rendered.links.iter().any(
-                    |link| matches!(&link.target, LinkTarget::Page(rel) if rels.contains(rel.as_str())),
-                )
-        })
-        .collect()
+/// Which pages reach into which, kept beside the model: an edit of a few bodies finds
+/// the pages that link to them and the decks that may expand them here, without
+/// reading every page. (At 10,000 pages a scan of them all took longer than the rest of
+/// the edit, on a machine where memory a process has not touched for a second is slow
+/// to read back.)
+#[derive(Debug, Default)]
+pub(super) struct Reach {
+    /// Pages by the content path of a page they link to.
+    linked_from: HashMap<String, BTreeSet<usize>>,
+    /// Decks whose Markdown calls a shortcode.
+    calling_decks: BTreeSet<usize>,
+}
+
+impl Reach {
+    pub(super) fn of(site: &Site) -> Reach {
+        let mut reach = Reach::default();
+        for (p, page) in site.pages.iter().enumerate() {
+            reach.add(p, page);
+        }
+        reach
+    }
+
+    /// Page `p` of `site` was rendered again; `old` is what it was before.
+    pub(super) fn replaced(&mut self, site: &Site, p: usize, old: &Rendered) {
+        for rel in link_targets(old) {
+            if let Some(pages) = self.linked_from.get_mut(rel) {
+                pages.remove(&p);
+                if pages.is_empty() {
+                    self.linked_from.remove(rel);
+                }
+            }
+        }
+        self.calling_decks.remove(&p);
+        self.add(p, &site.pages[p]);
+    }
+
+    fn add(&mut self, p: usize, page: &Page) {
+        for rel in link_targets(&page.rendered) {
+            self.linked_from
+                .entry(rel.to_string())
+                .or_default()
+                .insert(p);
+        }
+        let calls = || {
+            page.rendered
+                .roles()
+                .any(|role| matches!(role, BlockRole::Shortcode(_)))
+        };
+        if page.kind() == Kind::Deck && calls() {
+            self.calling_decks.insert(p);
+        }
+    }
+
+    /// The edited pages and every page with a link into one of them (its anchors may
+    /// have gone), in page order.
+    pub(super) fn linking_pages(&self, site: &Site, edited: &[usize]) -> Vec<usize> {
+        let mut pages: BTreeSet<usize> = edited.iter().copied().collect();
+        for &p in edited {
+            if let Some(linking) = self.linked_from.get(&site.pages[p].source.rel) {
+                pages.extend(linking);
+            }
+        }
+        pages.into_iter().collect()
+    }
+}
+
+/// The content paths of the pages `rendered` links to.
+fn link_targets(rendered: &Rendered) -> impl Iterator<Item = &str> {
+    rendered.links.iter().filter_map(|link| match &link.target {
+        LinkTarget::Page(rel) => Some(rel.as_str()),
+        _ => None,
+    })
 }
 
 /// The jobs that read the bodies of the edited pages: the pages themselves first, the
 /// rest later.
-pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job>) {
+pub(super) fn affected_jobs(site: &Site, reach: &Reach, edited: &[usize]) -> (Vec<Job>, Vec<Job>) {
     let edited_set: HashSet<usize> = edited.iter().copied().collect();
     let rels: HashSet<&str> = edited
         .iter()
@@ -215,8 +272,9 @@ pub(super) fn affected_jobs(site: &Site, edited: &[usize]) -> (Vec<Job>, Vec<Job
     // Pages whose own output shows an edited body: the edited ones and the decks that
     // expand them; only the print files holding one of them change.
     let mut shown = edited_set.clone();
-    for (d, page) in site.pages.iter().enumerate() {
-        if page.kind() == Kind::Deck && !edited_set.contains(&d) && expands(page) {
+    for &d in &reach.calling_decks {
+        let page = &site.pages[d];
+        if !edited_set.contains(&d) && expands(page) {
             later.extend(node_of(page).map(Job::Node));
             later.insert(Job::Slides(d));
             shown.insert(d);

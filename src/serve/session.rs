@@ -92,7 +92,6 @@ impl Session {
         if update.full {
             self.report.diagnostics(&model.warnings);
         }
-        let (pages, decks) = model.counts();
         self.layout = Layout {
             src: model.config.src.clone(),
             build_dir: dir.strip_prefix(&self.root).unwrap_or(&dir).to_path_buf(),
@@ -106,6 +105,8 @@ impl Session {
         let c = &self.catalog;
         let ms = elapsed.to_string();
         if first {
+            // Counting reads every page: only the first build reports it.
+            let (pages, decks) = self.project.as_ref().map_or((0, 0), |p| p.model().counts());
             self.report.info(&c.text(
                 "serve.built",
                 &[
