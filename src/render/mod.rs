@@ -398,13 +398,42 @@ pub fn print_jobs(site: &Site) -> Vec<Job> {
         .collect()
 }
 
-/// The print jobs whose files show one of `pages` (content pages, by index): on a
-/// large site only the parts that hold them, else `print.html`. A page's body shows
-/// only in its own entry; the index of a split print view lists titles and counts.
-pub fn print_jobs_showing(site: &Site, pages: &std::collections::HashSet<usize>) -> Vec<Job> {
-    match site_files::print_parts_showing(site, pages) {
-        Some(parts) => parts.into_iter().map(Job::PrintPart).collect(),
-        None => vec![Job::Print],
+/// Which print files show which content pages, worked out once for a site model: the
+/// print jobs an edit reaches are then found without walking the reading order.
+#[derive(Debug, Default)]
+pub struct PrintLayout {
+    /// Each part file of a split print view: its path and the pages it prints. Empty
+    /// when `print.html` holds every page.
+    parts: Vec<(String, std::collections::HashSet<usize>)>,
+}
+
+impl PrintLayout {
+    pub fn of(site: &Site) -> PrintLayout {
+        PrintLayout {
+            parts: site_files::print_part_pages(site).unwrap_or_default(),
+        }
+    }
+
+    /// The print jobs whose files show one of `pages` (content pages, by index): on a
+    /// large site only the parts that hold them, else `print.html`. A page's body
+    /// shows only in its own entry; the index of a split print view lists titles and
+    /// counts.
+    pub fn jobs_showing(&self, pages: &std::collections::HashSet<usize>) -> Vec<Job> {
+        if self.parts.is_empty() {
+            return vec![Job::Print];
+        }
+        (0..self.parts.len())
+            .filter(|&k| !self.parts[k].1.is_disjoint(pages))
+            .map(Job::PrintPart)
+            .collect()
+    }
+
+    /// [`job_path`], with the paths of print parts taken from the layout.
+    pub fn job_path(&self, site: &Site, job: Job) -> Option<String> {
+        match job {
+            Job::PrintPart(k) => self.parts.get(k).map(|(path, _)| path.clone()),
+            _ => job_path(site, job),
+        }
     }
 }
 

@@ -54,20 +54,20 @@ pub(super) fn print_part_count(site: &Site) -> usize {
     }
 }
 
-/// The parts of a split print view that hold one of `pages` (by page index); `None`
-/// when the print view is one file.
-pub(super) fn print_parts_showing(
+/// Each part file of a split print view, with the pages it prints; `None` when the
+/// print view is one file.
+pub(super) fn print_part_pages(
     site: &Site,
-    pages: &std::collections::HashSet<usize>,
-) -> Option<Vec<usize>> {
+) -> Option<Vec<(String, std::collections::HashSet<usize>)>> {
     let printed = printed(site);
     if printed.len() <= PRINT_PART_PAGES {
         return None;
     }
     let parts = print_parts(site, &printed);
     Some(
-        (0..parts.len())
-            .filter(|&k| parts[k].nodes.iter().any(|(_, p)| pages.contains(p)))
+        parts
+            .into_iter()
+            .map(|part| (part.path, part.nodes.iter().map(|(_, p)| *p).collect()))
             .collect(),
     )
 }

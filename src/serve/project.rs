@@ -479,7 +479,7 @@ impl Project {
         let deferred = self
             .deferred
             .iter()
-            .filter_map(|job| crate::render::job_path(&self.model.site, *job))
+            .filter_map(|job| self.reach.print.job_path(&self.model.site, *job))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();

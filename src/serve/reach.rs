@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::markdown::{BlockRole, LinkTarget, Rendered};
-use crate::render::Job;
+use crate::render::{Job, PrintLayout};
 use crate::shortcode::Call;
 use crate::site::{NodeKind, Page, Site};
 use crate::source::{Kind, Source};
@@ -174,11 +174,16 @@ pub(super) struct Reach {
     linked_from: HashMap<String, BTreeSet<usize>>,
     /// Decks whose Markdown calls a shortcode.
     calling_decks: BTreeSet<usize>,
+    /// Which print files show which pages.
+    pub(super) print: PrintLayout,
 }
 
 impl Reach {
     pub(super) fn of(site: &Site) -> Reach {
-        let mut reach = Reach::default();
+        let mut reach = Reach {
+            print: PrintLayout::of(site),
+            ..Reach::default()
+        };
         for (p, page) in site.pages.iter().enumerate() {
             reach.add(p, page);
         }
@@ -300,7 +305,7 @@ pub(super) fn affected_jobs(site: &Site, reach: &Reach, edited: &[usize]) -> (Ve
             }
         }
     }
-    later.extend(crate::render::print_jobs_showing(site, &shown));
+    later.extend(reach.print.jobs_showing(&shown));
     later.extend([Job::SearchIndex, Job::QaIndex]);
     (now.into_iter().collect(), later.into_iter().collect())
 }
