@@ -148,6 +148,12 @@ fn body_edits_of_every_kind_match_a_fresh_build() {
         );
         let update = update(&mut project, &[path]);
         assert!(!update.full, "{path}: a body edit ran the whole pipeline");
+        // None of these is an argument: the Q&A files cannot show their bodies.
+        assert!(
+            !update.deferred.iter().any(|p| p.starts_with("assets/qa")),
+            "{path}: the Q&A files were rendered again; deferred: {:?}",
+            update.deferred
+        );
         assert!(
             update.changed.iter().any(|p| p == expected),
             "{path}: {expected} not among {:?}",

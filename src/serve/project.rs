@@ -452,6 +452,8 @@ impl Project {
         // New titles and weights reach the print view's index and the order of its
         // parts: all of it is printed again.
         shows.extend(crate::render::print_jobs(&site));
+        // Any argument's title, objection or terms may be among the new front matter.
+        shows.insert(Job::QaIndex);
         for job in &now {
             shows.remove(job);
         }

@@ -306,7 +306,14 @@ pub(super) fn affected_jobs(site: &Site, reach: &Reach, edited: &[usize]) -> (Ve
         }
     }
     later.extend(reach.print.jobs_showing(&shown));
-    later.extend([Job::SearchIndex, Job::QaIndex]);
+    later.insert(Job::SearchIndex);
+    // The Q&A files hold the arguments' answers only; no other body reaches them.
+    if edited
+        .iter()
+        .any(|&p| site.pages[p].kind() == Kind::Argument)
+    {
+        later.insert(Job::QaIndex);
+    }
     (now.into_iter().collect(), later.into_iter().collect())
 }
 
