@@ -306,11 +306,14 @@ fn run(
                 ((rendered, problems), read)
             })
             .unzip();
-        caches
+        let mut search = caches
             .search
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(read.into_iter().flatten());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // This run renders a new output: the search index writes all its files.
+        search.new_output();
+        search.extend(read.into_iter().flatten());
+        drop(search);
         rendered
     };
     diags.extend(accessibility::statement_reference(&config, &site));

@@ -1,6 +1,6 @@
 //! The search index encoded as sharded script files.
 //!
-//! Input is the [`Index`] built from one [`Analysis`] per document (its folded words
+//! Input is the [`Postings`] built from one [`Analysis`] per document (its folded words
 //! and excerpt); output is
 //! the files `search.js` loads: a small manifest, term shards and document shards.
 //! Everything here is deterministic: terms are sorted, documents keep their input
@@ -61,7 +61,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::index::{Index, MAX_COUNT};
+use super::index::{MAX_COUNT, Posting, Postings};
 use super::scan::{fold_char, spelled_out};
 use super::{Analysis, MAX_TERM_LEN, SearchDoc};
 
@@ -81,7 +81,7 @@ const SHARD_BYTES: usize = 48 * 1024;
 /// Documents per document shard (about 1 KB each with their excerpts); a result page
 /// of 20 hits reads at most 20 of them. The 20 hits of a large site lie in as many
 /// shards, so small ones keep what a query reads (and the browser parses) small.
-const DOCS_PER_SHARD: usize = 8;
+pub(super) const DOCS_PER_SHARD: usize = 8;
 
 /// Continuation digits of the base-32 numbers in `postings` (see the module doc).
 pub(super) const DIGITS_MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
@@ -90,13 +90,41 @@ pub(super) const DIGITS_LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
 /// The index files of `docs` (path, text), given what was found in each: the
 /// manifest first, then the term shards, then the document shards.
+#[cfg(test)]
 pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> Vec<(String, String)> {
-    let index = Index::build(analyses);
-    let shards = shards(&index);
+    let postings = Postings::build(analyses);
+    let terms = encode_terms(&postings);
+    let letters: BTreeSet<char> = analyses
+        .iter()
+        .flat_map(|analysis| analysis.letters.iter().copied())
+        .collect();
+    let terms = terms.iter().map(|(term, list)| (*term, list.as_str()));
+    files(docs, analyses, &letters, terms, &|_| true)
+}
+
+/// Every term of `postings` with its encoded postings list, sorted.
+pub(super) fn encode_terms(postings: &Postings) -> Vec<(&str, String)> {
+    postings
+        .terms()
+        .into_par_iter()
+        .filter_map(|term| Some((term, encode_postings(&postings.term(term)?))))
+        .collect()
+}
+
+/// The index files: the manifest, the term shards cut from `terms` (each with its
+/// encoded postings, sorted), and the document shards `chunk` asks for by number.
+pub(super) fn files<'t>(
+    docs: &[SearchDoc],
+    analyses: &[Arc<Analysis>],
+    letters: &BTreeSet<char>,
+    terms: impl Iterator<Item = (&'t str, &'t str)>,
+    chunk: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<(String, String)> {
+    let shards = shards(terms);
     let manifest = Manifest {
         v: FORMAT_VERSION,
         maxlen: MAX_TERM_LEN,
-        fold: fold_table(analyses),
+        fold: fold_table(letters),
         docs: docs.len(),
         per: DOCS_PER_SHARD,
         shards: shards.iter().map(|shard| shard.first.as_str()).collect(),
@@ -129,7 +157,8 @@ pub(super) fn encode(docs: &[SearchDoc], analyses: &[Arc<Analysis>]) -> Vec<(Str
     files.par_extend(
         rows.par_chunks(DOCS_PER_SHARD)
             .enumerate()
-            .map(|(j, chunk)| shard_file(&format!("d{j}"), &to_json(&chunk))),
+            .filter(|(j, _)| chunk(*j))
+            .map(|(j, rows)| shard_file(&format!("d{j}"), &to_json(&rows))),
     );
     files
 }
@@ -177,17 +206,18 @@ struct Shard {
     postings: String,
 }
 
-/// The terms cut into shards of about [`SHARD_BYTES`], encoded (see the module doc).
-fn shards(index: &Index) -> Vec<Shard> {
+/// The terms (each with its encoded postings, sorted) cut into shards of about
+/// [`SHARD_BYTES`], encoded (see the module doc).
+fn shards<'t>(terms: impl Iterator<Item = (&'t str, &'t str)>) -> Vec<Shard> {
     let mut shards: Vec<Shard> = Vec::new();
     let mut previous = "";
-    for (term, postings) in &index.terms {
+    for (term, postings) in terms {
         let open = shards
             .last()
             .is_some_and(|s| s.terms.len() + s.postings.len() < SHARD_BYTES);
         if !open {
             shards.push(Shard {
-                first: term.clone(),
+                first: term.to_owned(),
                 terms: String::new(),
                 postings: String::new(),
             });
@@ -204,15 +234,7 @@ fn shards(index: &Index) -> Vec<Shard> {
         shard.terms.push(char::from(b'A' + shared as u8));
         shard.terms.push_str(&term[shared..]);
         previous = term;
-        let mut last = 0;
-        for posting in postings {
-            let value = u64::from(posting.doc - last) * 64
-                + if posting.part { 32 } else { 0 }
-                + if posting.title { 16 } else { 0 }
-                + u64::from(posting.count.min(MAX_COUNT));
-            push_base32(value, &mut shard.postings);
-            last = posting.doc;
-        }
+        shard.postings.push_str(postings);
     }
     if shards.is_empty() {
         shards.push(Shard {
@@ -222,6 +244,21 @@ fn shards(index: &Index) -> Vec<Shard> {
         });
     }
     shards
+}
+
+/// One term's postings as the `postings` field writes them (see the module doc).
+pub(super) fn encode_postings(postings: &[Posting]) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    for posting in postings {
+        let value = u64::from(posting.doc - last) * 64
+            + if posting.part { 32 } else { 0 }
+            + if posting.title { 16 } else { 0 }
+            + u64::from(posting.count.min(MAX_COUNT));
+        push_base32(value, &mut out);
+        last = posting.doc;
+    }
+    out
 }
 
 /// Appends `value` in the two-alphabet base-32 form of the `postings` field.
@@ -245,15 +282,11 @@ pub(super) fn push_base32(value: u64, out: &mut String) {
 
 /// The `fold` table for the browser: every lowercase non-ASCII letter in the
 /// documents that is not an umlaut or `ß` (those the browser maps itself).
-fn fold_table(analyses: &[Arc<Analysis>]) -> BTreeMap<String, String> {
-    let letters: BTreeSet<char> = analyses
-        .iter()
-        .flat_map(|analysis| analysis.letters.iter().copied())
-        .collect();
+fn fold_table(letters: &BTreeSet<char>) -> BTreeMap<String, String> {
     letters
-        .into_iter()
-        .filter(|&c| spelled_out(c).is_none())
-        .map(|c| {
+        .iter()
+        .filter(|&&c| spelled_out(c).is_none())
+        .map(|&c| {
             let mut folded = String::new();
             fold_char(c, &mut folded);
             (c.to_string(), folded)

@@ -1,12 +1,15 @@
 //! The inverted index of all documents, before encoding: every folded word and every
-//! later part of a German compound the site uses (`schutz` of `datenschutz`), sorted,
-//! each with its postings in document order. [`super::encode`] writes it out.
+//! later part of a German compound the site uses (`schutz` of `datenschutz`), each
+//! with its postings in document order. [`super::encode`] writes it out.
+//!
+//! A build makes [`Postings`] once; `serve` keeps them and updates them per changed
+//! document ([`Postings::update`]), which gives the same terms as building anew.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::Analysis;
 
@@ -27,64 +30,213 @@ pub(super) struct Posting {
     pub(super) part: bool,
 }
 
-/// The inverted index before encoding: folded words and compound parts, sorted, each
-/// with its postings in document order.
-pub(super) struct Index {
-    pub(super) terms: Vec<(String, Vec<Posting>)>,
+/// The words of all documents, each with its postings in document order, and which
+/// words end others as compound parts: what the index's terms are made of. A term is
+/// a word or a later part (or both).
+pub(super) struct Postings {
+    words: FxHashMap<String, Vec<Posting>>,
+    /// The later parts of each word that has any (see [`compound_parts`]).
+    parts: FxHashMap<String, Vec<String>>,
+    /// For each later part, the words it ends.
+    wholes: FxHashMap<String, BTreeSet<String>>,
 }
 
-impl Index {
-    /// The index of `analyses`, one per document in document order.
+impl Postings {
+    /// The postings of `analyses`, one per document in document order.
     pub(super) fn build(analyses: &[Arc<Analysis>]) -> Self {
-        let mut words: FxHashMap<&str, Vec<Posting>> = FxHashMap::default();
-        for (id, analysis) in analyses.iter().enumerate() {
-            // Document ids are positions in `docs`; more than u32::MAX pages is not a site.
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for (word, title, count) in analysis.hits() {
-                let posting = Posting {
-                    doc: id,
-                    title,
-                    count,
-                    part: false,
-                };
-                words.entry(word).or_default().push(posting);
+        let mut words: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
+        for (doc, analysis) in analyses.iter().enumerate() {
+            for posting in postings_of(doc_id(doc), analysis) {
+                let (word, posting) = posting;
+                match words.get_mut(word) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        words.insert(word.to_owned(), vec![posting]);
+                    }
+                }
             }
         }
-        // Later parts of compounds, each with the words it ends (sorted, so that the
-        // merged postings come out the same on every run).
-        let vocabulary: FxHashSet<&str> = words.keys().copied().collect();
-        let mut sorted: Vec<&str> = words.keys().copied().collect();
+        let mut sorted: Vec<&str> = words.keys().map(String::as_str).collect();
         sorted.par_sort_unstable();
+        let is_word = |w: &str| words.contains_key(w);
         let found: Vec<(&str, Vec<&str>)> = sorted
             .par_iter()
-            .map(|&word| (word, compound_parts(word, &vocabulary)))
+            .map(|&word| (word, compound_parts(word, &is_word)))
+            .filter(|(_, parts)| !parts.is_empty())
             .collect();
-        let mut parts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut parts = FxHashMap::default();
+        let mut wholes: FxHashMap<String, BTreeSet<String>> = FxHashMap::default();
         for (word, word_parts) in found {
-            for part in word_parts {
-                parts.entry(part).or_default().push(word);
+            for &part in &word_parts {
+                wholes
+                    .entry(part.to_owned())
+                    .or_default()
+                    .insert(word.to_owned());
+            }
+            parts.insert(word.to_owned(), owned(&word_parts));
+        }
+        Postings {
+            words,
+            parts,
+            wholes,
+        }
+    }
+
+    /// Every term, sorted.
+    pub(super) fn terms(&self) -> Vec<&str> {
+        let mut terms: Vec<&str> = self
+            .words
+            .keys()
+            .chain(
+                self.wholes
+                    .keys()
+                    .filter(|part| !self.words.contains_key(*part)),
+            )
+            .map(String::as_str)
+            .collect();
+        terms.par_sort_unstable();
+        terms
+    }
+
+    /// The postings of `term`, if it is one: those of the word itself merged with
+    /// those of the words it ends (marked as parts), one per document.
+    pub(super) fn term(&self, term: &str) -> Option<Vec<Posting>> {
+        let own = self.words.get(term);
+        let Some(wholes) = self.wholes.get(term) else {
+            return own.cloned();
+        };
+        let mut postings: Vec<Posting> = own.cloned().unwrap_or_default();
+        for whole in wholes {
+            let Some(list) = self.words.get(whole) else {
+                continue;
+            };
+            postings.extend(list.iter().map(|p| Posting { part: true, ..*p }));
+        }
+        Some(merge(postings))
+    }
+
+    /// Replaces the words of each changed document (`doc`, what it held, what it
+    /// holds now); returns every term whose postings may have changed, including
+    /// terms that are gone. Words that come or go may start or end compounds, so the
+    /// words they can head or end are split again.
+    pub(super) fn update(&mut self, changes: &[(u32, &Analysis, &Analysis)]) -> BTreeSet<String> {
+        // Whether each word of the changes was a word of the site before them.
+        let before: FxHashMap<String, bool> = changes
+            .iter()
+            .flat_map(|&(_, old, new)| old.hits().chain(new.hits()))
+            .map(|(word, ..)| (word.to_owned(), self.words.contains_key(word)))
+            .collect();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for &(doc, old, new) in changes {
+            for (word, ..) in old.hits() {
+                let Some(list) = self.words.get_mut(word) else {
+                    continue;
+                };
+                if let Ok(at) = list.binary_search_by_key(&doc, |p| p.doc) {
+                    list.remove(at);
+                }
+                if list.is_empty() {
+                    self.words.remove(word);
+                }
+                touched.insert(word.to_owned());
+            }
+            for (word, posting) in postings_of(doc, new) {
+                match self.words.get_mut(word) {
+                    Some(list) => match list.binary_search_by_key(&doc, |p| p.doc) {
+                        Ok(at) => list[at] = posting,
+                        Err(at) => list.insert(at, posting),
+                    },
+                    None => {
+                        self.words.insert(word.to_owned(), vec![posting]);
+                    }
+                }
+                touched.insert(word.to_owned());
             }
         }
-        let mut terms: Vec<(String, Vec<Posting>)> = parts
-            .par_iter()
-            .map(|(&part, wholes)| {
-                let mut postings: Vec<Posting> = words.get(part).cloned().unwrap_or_default();
-                for whole in wholes {
-                    postings.extend(words[whole].iter().map(|p| Posting { part: true, ..*p }));
-                }
-                (part.to_owned(), merge(postings))
+        let moved: BTreeSet<&str> = before
+            .iter()
+            .filter(|&(word, &was)| was != self.words.contains_key(word))
+            .map(|(word, _)| word.as_str())
+            .collect();
+        // Words that can have a word that came or went as head or later part.
+        let short = MIN_HEAD.min(MIN_PART);
+        let long: Vec<&str> = moved.iter().copied().filter(|v| v.len() >= short).collect();
+        let mut split = moved;
+        if !long.is_empty() {
+            split.extend(self.words.keys().map(String::as_str).filter(|word| {
+                long.iter()
+                    .any(|v| word.len() > v.len() && (word.starts_with(v) || word.ends_with(v)))
+            }));
+        }
+        let is_word = |w: &str| self.words.contains_key(w);
+        let resplit: Vec<(String, Vec<String>)> = split
+            .into_iter()
+            .map(|word| {
+                let parts = if is_word(word) {
+                    owned(&compound_parts(word, &is_word))
+                } else {
+                    Vec::new()
+                };
+                (word.to_owned(), parts)
             })
             .collect();
-        let in_parts: FxHashSet<&str> = parts.keys().copied().collect();
-        terms.extend(
-            words
-                .into_iter()
-                .filter(|(word, _)| !in_parts.contains(word))
-                .map(|(word, postings)| (word.to_owned(), postings)),
-        );
-        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Index { terms }
+        for (word, parts) in resplit {
+            let old = self.parts.remove(&word).unwrap_or_default();
+            if old != parts {
+                for part in &old {
+                    if let Some(wholes) = self.wholes.get_mut(part) {
+                        wholes.remove(&word);
+                        if wholes.is_empty() {
+                            self.wholes.remove(part);
+                        }
+                    }
+                }
+                for part in &parts {
+                    self.wholes
+                        .entry(part.clone())
+                        .or_default()
+                        .insert(word.clone());
+                }
+                touched.extend(old);
+                touched.extend(parts.iter().cloned());
+            }
+            if !parts.is_empty() {
+                self.parts.insert(word, parts);
+            }
+        }
+        // A word's postings reach the terms of its parts.
+        let reached: Vec<String> = touched
+            .iter()
+            .filter_map(|word| self.parts.get(word))
+            .flatten()
+            .cloned()
+            .collect();
+        touched.extend(reached);
+        touched
     }
+}
+
+/// Document ids are positions in the document list; more than u32::MAX pages is not
+/// a site.
+pub(super) fn doc_id(doc: usize) -> u32 {
+    u32::try_from(doc).unwrap_or(u32::MAX)
+}
+
+/// The words of one document with their postings.
+fn postings_of(doc: u32, analysis: &Analysis) -> impl Iterator<Item = (&str, Posting)> {
+    analysis.hits().map(move |(word, title, count)| {
+        let posting = Posting {
+            doc,
+            title,
+            count,
+            part: false,
+        };
+        (word, posting)
+    })
+}
+
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|&w| w.to_owned()).collect()
 }
 
 /// The later parts of `word` if it is a compound of words the site uses: every ending
@@ -93,13 +245,13 @@ impl Index {
 /// (`daten|schutz`, `sicherheit|s|luecke`), or the ending is (`unternehmens|kultur`).
 /// Crude, but it needs no dictionary and never invents a match for a word the site
 /// does not contain.
-fn compound_parts<'w>(word: &'w str, vocabulary: &FxHashSet<&str>) -> Vec<&'w str> {
+fn compound_parts<'w>(word: &'w str, is_word: &(impl Fn(&str) -> bool + Sync)) -> Vec<&'w str> {
     let bytes = word.as_bytes();
     (MIN_HEAD..=word.len().saturating_sub(MIN_PART))
         .filter(|&i| {
-            vocabulary.contains(&word[..i])
-                || (bytes[i - 1] == b's' && i > MIN_HEAD && vocabulary.contains(&word[..i - 1]))
-                || vocabulary.contains(&word[i..])
+            is_word(&word[..i])
+                || (bytes[i - 1] == b's' && i > MIN_HEAD && is_word(&word[..i - 1]))
+                || is_word(&word[i..])
         })
         .map(|i| &word[i..])
         .collect()

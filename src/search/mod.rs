@@ -18,8 +18,8 @@
 //!
 //! - [`scan`]: reading a text once into folded words, letters and sentences.
 //! - [`excerpt`]: which sentences of a body a result snippet can show.
-//! - [`index`]: the inverted index and its encoding (the file format is documented
-//!   there).
+//! - [`index`]: the inverted index; [`encode`]: its files (the format is documented
+//!   there); [`live`]: the index `serve` keeps and updates per edit.
 //!
 //! This file ties them together: one [`Analysis`] per document (in parallel, cached
 //! across `serve` rebuilds), then one index of all.
@@ -29,6 +29,7 @@ mod decode;
 mod encode;
 mod excerpt;
 mod index;
+mod live;
 mod scan;
 
 use std::borrow::Cow;
@@ -38,9 +39,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+#[cfg(test)]
 use encode::encode;
 pub use encode::{INDEX_PATH, SHARD_DIR};
 use excerpt::{EXCERPT_MIN_WORD, MAX_PIECE, Piece, choose_excerpt, cut_at_char, split_piece};
+use live::Kept;
 use scan::{Reader, fold_words, scan};
 pub use scan::{SPELLED_OUT, SPELLED_OUT_MARKER, fold, spelled_out, spelled_out_js, words};
 
@@ -67,7 +70,7 @@ pub struct SearchDoc<'a> {
 const MAX_TERM_LEN: usize = 40;
 
 /// The index files (path, JavaScript source): the manifest [`INDEX_PATH`], then its
-/// shards, in the format described in [`index`]. Deterministic (same input, same bytes).
+/// shards, in the format described in [`encode`]. Deterministic (same input, same bytes).
 /// The tests' reference for [`render_index_cached`], which the renderer calls.
 #[cfg(test)]
 pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
@@ -79,12 +82,14 @@ pub fn render_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
 }
 
 /// The index files (path, JavaScript source): the manifest [`INDEX_PATH`], then its
-/// shards, in the format described in [`index`]; deterministic. Texts are read only
+/// shards, in the format described in [`encode`]; deterministic. Texts are read only
 /// where needed: `keys[i]` names what document `i`'s texts depend on (equal keys,
 /// equal texts), `cache` holds what was found in documents of known keys, and
-/// `texts(i)` gives the body and hidden text of a document it does not hold. `serve` keeps the cache across edits,
-/// so an edit reads one page again, not every page; the cache keeps the documents of
-/// this call.
+/// `texts(i)` gives the body and hidden text of a document it does not hold. `serve`
+/// keeps the cache across edits, so an edit reads one page again, not every page, and
+/// updates the index it made last (see [`live`]); the cache keeps the documents of
+/// this call. Once the output holds the files of the last call, the document shards
+/// that stay as they were are left out (see [`SearchCache::new_output`]).
 pub fn render_index_cached<'t>(
     docs: &[SearchDoc],
     keys: &[u64],
@@ -107,14 +112,41 @@ pub fn render_index_cached<'t>(
             }
         })
         .collect();
-    cache.analyses = keys.iter().copied().zip(analyses.iter().cloned()).collect();
-    encode(docs, &analyses)
+    let previous = std::mem::replace(
+        &mut cache.analyses,
+        keys.iter().copied().zip(analyses.iter().cloned()).collect(),
+    );
+    let every_file = !cache.written;
+    cache.written = true;
+    let updated = cache
+        .kept
+        .as_mut()
+        .and_then(|kept| kept.update(docs, keys, &analyses, &previous, every_file));
+    if let Some(files) = updated {
+        return files;
+    }
+    let (kept, files) = Kept::build(docs, keys, &analyses);
+    cache.kept = Some(kept);
+    files
 }
 
-/// What the index took from documents before, by the key of their texts.
+/// What the index took from documents before, by the key of their texts, and the
+/// index it made last.
 #[derive(Default)]
 pub struct SearchCache {
     analyses: HashMap<u64, Arc<Analysis>>,
+    kept: Option<Kept>,
+    /// The output the index goes to holds the files it made last: a call may leave
+    /// out the document shards that stay as they were.
+    written: bool,
+}
+
+impl SearchCache {
+    /// The next index goes to a new output (the whole pipeline runs): all its files
+    /// are made.
+    pub fn new_output(&mut self) {
+        self.written = false;
+    }
 }
 
 /// A document as the index reads it, taken ahead of [`render_index_cached`] (see
@@ -325,6 +357,8 @@ fn cut_term(word: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     pub(super) fn doc<'a>(
@@ -414,5 +448,113 @@ mod tests {
             docs.len(),
             "pages that went away are dropped"
         );
+    }
+
+    /// A tiny random generator, so that the edits below are the same on every run.
+    struct Dice(u64);
+
+    impl Dice {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    /// Words that head and end each other (`daten|schutz`, `sicherheit|s|luecke`),
+    /// words with letters the fold table lists, and numbered words that come and go.
+    fn random_text(dice: &mut Dice, round: usize) -> String {
+        const WORDS: &[&str] = &[
+            "daten",
+            "schutz",
+            "datenschutz",
+            "datenschutzes",
+            "sicherheit",
+            "luecke",
+            "sicherheitsluecke",
+            "unternehmenskultur",
+            "kultur",
+            "betriebsrat",
+            "rat",
+            "Café",
+            "Ærø",
+            "Zuständigkeit",
+            "Maßnahmen",
+            "netzwerk",
+            "netz",
+            "werk",
+        ];
+        let mut words = Vec::new();
+        for _ in 0..(5 + dice.below(60)) {
+            let word = match dice.below(6) {
+                0 | 1 => format!("wort{}", dice.below(9000)),
+                2 => format!("neu{round}wort{}", dice.below(5)),
+                // Rare words, alone and joined (with a linking `s` at times): as they
+                // come and go, other words gain and lose compound parts.
+                3 if dice.below(4) == 0 => syllable(dice),
+                3 => {
+                    let link = if dice.below(3) == 0 { "s" } else { "" };
+                    format!("{}{link}{}", syllable(dice), syllable(dice))
+                }
+                _ => WORDS[dice.below(WORDS.len())].to_owned(),
+            };
+            words.push(word);
+        }
+        format!("{}.", words.join(" "))
+    }
+
+    /// One of 200 made-up syllables of six letters.
+    fn syllable(dice: &mut Dice) -> String {
+        let heads = ["ber", "kal", "mon", "ros", "tin", "wal", "fer", "dun"];
+        let ends = ["gs", "lm", "nt", "rk", "st"];
+        let vowel = ["a", "o", "i", "u", "e"][dice.below(5)];
+        format!(
+            "{}{vowel}{}",
+            heads[dice.below(heads.len())],
+            ends[dice.below(ends.len())]
+        )
+    }
+
+    #[test]
+    fn an_index_updated_edit_by_edit_equals_a_fresh_one() {
+        let mut dice = Dice(7);
+        let mut texts: Vec<(String, String, String)> = (0..480)
+            .map(|i| {
+                let title = format!("Seite {i} {}", random_text(&mut dice, 0));
+                (format!("s{i}/"), title, random_text(&mut dice, 0))
+            })
+            .collect();
+        fn docs_of(texts: &[(String, String, String)]) -> Vec<SearchDoc<'_>> {
+            texts
+                .iter()
+                .map(|(url, title, text)| doc(url, title, "page", text))
+                .collect()
+        }
+        let mut cache = SearchCache::default();
+        let mut output: BTreeMap<String, String> =
+            cached(&docs_of(&texts), &mut cache).into_iter().collect();
+        let shards = decode::decode(&render_index(&docs_of(&texts))).shards;
+        assert!(shards > 1, "{shards} term shards");
+        let mut left_out = 0;
+        for round in 1..=40 {
+            for _ in 0..=dice.below(3) {
+                let d = dice.below(texts.len());
+                match dice.below(3) {
+                    0 => texts[d].1 = format!("Titel {round} {}", random_text(&mut dice, round)),
+                    _ => texts[d].2 = random_text(&mut dice, round),
+                }
+            }
+            let docs = docs_of(&texts);
+            let files = cached(&docs, &mut cache);
+            left_out += output.len() - files.len();
+            output.extend(files);
+            let fresh: BTreeMap<String, String> = render_index(&docs).into_iter().collect();
+            // Shards a smaller index no longer has stay behind, unreferenced.
+            output.retain(|path, _| fresh.contains_key(path));
+            assert!(output == fresh, "round {round}: the updated index differs");
+        }
+        assert!(left_out > 0, "unchanged document shards are left out");
     }
 }
