@@ -651,6 +651,58 @@ fn a_body_edit_on_a_large_site_prints_again_only_the_print_part_that_holds_the_p
     assert!(page(&project, "print-2-erste.html").contains("Die siebte Seite"));
 }
 
+#[test]
+fn search_words_an_edit_adds_and_removes_on_a_large_site_match_a_fresh_build() {
+    let dir = large_site();
+    let mut project = load(&dir);
+    let shard_of = |project: &Project, word: &str| -> Vec<String> {
+        let files = &project.model().output.files;
+        files
+            .keys()
+            .filter(|path| path.starts_with("assets/search/d"))
+            .filter(|path| page(project, path).contains(word))
+            .cloned()
+            .collect()
+    };
+    let holding = shard_of(&project, "zweite/seite-150/");
+    assert_eq!(holding.len(), 1, "one document shard lists the page");
+    // A word the site did not have, and the head of a compound it now has.
+    append(
+        &dir,
+        "content/zweite/seite-150.md",
+        "\nQuantenrechner und Quanten im Bereich.\n",
+    );
+    let touched = [PathBuf::from("content/zweite/seite-150.md")];
+    project.update(&touched).expect("update");
+    let changed = project.finish().expect("finish");
+    let documents: Vec<&String> = changed
+        .iter()
+        .filter(|path| path.starts_with("assets/search/d"))
+        .collect();
+    assert_eq!(
+        documents,
+        [&holding[0]],
+        "only the document shard listing the page is written again"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|path| path.starts_with("assets/search/t")),
+        "a term shard takes the new words: {changed:?}"
+    );
+    assert_matches_fresh_build(&project, &dir);
+
+    // The words go again: the index is as if they had never been there.
+    edit_in_place(
+        &mut project,
+        &dir,
+        "content/zweite/seite-150.md",
+        "\nQuantenrechner und Quanten im Bereich.\n",
+        "\n",
+    );
+    assert_matches_fresh_build(&project, &dir);
+}
+
 /// Writes what an update changed into the build folder, as `serve` does, after which
 /// the output holds those files by digest only.
 fn write_back(project: &mut Project, site: &std::path::Path, changed: &[String]) {
