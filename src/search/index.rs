@@ -46,8 +46,7 @@ impl Postings {
     pub(super) fn build(analyses: &[Arc<Analysis>]) -> Self {
         let mut words: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
         for (doc, analysis) in analyses.iter().enumerate() {
-            for posting in postings_of(doc_id(doc), analysis) {
-                let (word, posting) = posting;
+            for (word, posting) in postings_of(doc_id(doc), analysis) {
                 match words.get_mut(word) {
                     Some(list) => list.push(posting),
                     None => {
