@@ -2,8 +2,10 @@
 //! the home page from `file://`, the search box gets the focus (which loads the index
 //! manifest), then each query arrives as one input event. For each query it prints one
 //! JSON line: the time from that input event to the first result (or the message
-//! that there is none) on screen, the bytes
-//! of the search index files (manifest and shards) the page has loaded by then, and the number of results.
+//! that there is none) on screen (`ms`), the time until every result of the first
+//! screen is there (`all_ms`: results appear in rank order as their document shards
+//! arrive), the bytes of the search index files (manifest and shards) the page has
+//! loaded by then, and the number of results on screen.
 //! `bench/run` calls it; it is a measuring tool, not a test.
 //!
 //! ```text
@@ -70,13 +72,17 @@ fn probe(tab: &Tab, site: &Path, query: &str) -> Value {
     wait(tab, "document.readyState === 'complete'");
     eval(
         tab,
-        "(() => { window.__probe = { input: 0, shown: 0 };
+        "(() => { window.__probe = { input: 0, shown: 0, all: 0 };
            const input = document.getElementById('search-input');
            const box = document.getElementById('search-results');
            input.addEventListener('input', () => { __probe.input = performance.now(); }, true);
            new MutationObserver(() => {
              const answered = box.querySelector('li.search-result, .search-status q');
              if (!__probe.shown && answered) __probe.shown = performance.now();
+             // The status names the number of results; the first screen shows 20 at most.
+             const total = parseInt((box.querySelector('.search-status').textContent.match(/\\d+/) || ['0'])[0], 10);
+             const drawn = box.querySelectorAll('li.search-result').length;
+             if (answered && drawn >= Math.min(20, total)) __probe.all = performance.now();
            }).observe(box, { childList: true, subtree: true });
            input.focus(); })()",
     );
@@ -85,8 +91,11 @@ fn probe(tab: &Tab, site: &Path, query: &str) -> Value {
         text: query.to_string(),
     })
     .expect("type the query");
-    wait(tab, "window.__probe.shown > 0");
+    wait(tab, "window.__probe.all > 0");
     let ms = eval(tab, "__probe.shown - __probe.input")
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    let all_ms = eval(tab, "__probe.all - __probe.input")
         .as_f64()
         .unwrap_or(f64::NAN);
     let results = eval(
@@ -107,7 +116,7 @@ fn probe(tab: &Tab, site: &Path, query: &str) -> Value {
         .filter_map(|path| std::fs::metadata(path).ok())
         .map(|meta| meta.len())
         .sum();
-    json!({"query": query, "ms": ms, "bytes": bytes, "files": scripts.len(), "results": results})
+    json!({"query": query, "ms": ms, "all_ms": all_ms, "bytes": bytes, "files": scripts.len(), "results": results})
 }
 
 fn eval(tab: &Tab, js: &str) -> Value {

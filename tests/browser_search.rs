@@ -137,10 +137,14 @@ fn search(tab: &Tab, query: &str) -> Vec<Hit> {
         text: query.to_string(),
     })
     .expect("type query");
+    // Results appear in rank order as their document shards arrive: wait for the first
+    // screen (20 at most of the number the status names).
     assert!(
         wait_for(
             tab,
-            "document.querySelectorAll('#search-list li.search-result').length > 0",
+            "(() => { const n = document.querySelectorAll('#search-list li.search-result').length; \
+               const m = document.querySelector('#search-results .search-status').textContent.match(/\\d+/); \
+               return n > 0 && !!m && n >= Math.min(20, +m[0]); })()",
             10
         ),
         "no search results for {query}: {}",
@@ -349,6 +353,47 @@ fn a_query_loads_only_the_shards_it_needs() {
         (1..terms).contains(&loaded_terms) && loaded_docs == 1,
         "{loaded:?} of {terms} term and {docs} document shards"
     );
+}
+
+#[test]
+fn results_appear_in_rank_order_and_what_shows_never_moves() {
+    let Some((site, browser, _turn)) = site() else {
+        return;
+    };
+    let tab = open(&browser, site, "index.html");
+    // Every state of the list the reader could see, as the document shards arrive.
+    eval(
+        &tab,
+        "(() => { window.__seen = []; const list = document.getElementById('search-list'); \
+           new MutationObserver(() => __seen.push(Array.from(list.querySelectorAll('a.search-title'), a => a.textContent))) \
+             .observe(list, { childList: true, subtree: true }); })()",
+    );
+    let hits = search(&tab, "Seite");
+    assert_eq!(
+        hits.len(),
+        20,
+        "a first screen of results: {:?}",
+        titles(&hits)
+    );
+    let loaded_docs = eval(
+        &tab,
+        "document.querySelectorAll('script[src*=\"assets/search/d\"]').length",
+    );
+    assert!(
+        loaded_docs.as_u64().is_some_and(|n| n > 1),
+        "the results come from several document shards: {loaded_docs}"
+    );
+    let seen: Vec<Vec<String>> = match eval(&tab, "JSON.stringify(__seen)") {
+        Value::String(json) => serde_json::from_str(&json).expect("list states"),
+        other => panic!("list states: {other}"),
+    };
+    let all = titles(&hits);
+    for state in &seen {
+        assert!(
+            state.len() <= all.len() && state.iter().zip(&all).all(|(a, b)| a == b),
+            "a result moved or was replaced while more arrived: {state:?} before {all:?}"
+        );
+    }
 }
 
 #[test]

@@ -48,10 +48,12 @@
   var UMLAUTS = /*buyin:spelled-out*/{};
   var DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   var DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv";
-  var DIGIT = {};
+  // Digit value by character code: posting lists are long, and a typed table is read
+  // many times faster than an object keyed by one-letter strings.
+  var DIGIT = new Int8Array(128);
   for (var d = 0; d < 32; d++) {
-    DIGIT[DIGITS_LAST.charAt(d)] = d;
-    DIGIT[DIGITS_MORE.charAt(d)] = 32 + d;
+    DIGIT[DIGITS_LAST.charCodeAt(d)] = d;
+    DIGIT[DIGITS_MORE.charCodeAt(d)] = 32 + d;
   }
 
   var index = null; // the manifest, see ready()
@@ -60,7 +62,8 @@
   var pending = {}; // name -> true while its script loads
   var rankedFor = null; // {query, results} of the query whose documents are loading
   var timer = 0;
-  var lastQuery = null;
+  var lastQuery = null; // the query whose results are all on screen
+  var drawn = { query: null, count: 0 }; // the query on screen and how many results it shows
 
   // The live region exists before it changes, or screen readers miss the update.
   var status = document.createElement("p");
@@ -137,7 +140,7 @@
     var doc = 0;
     var n = 0;
     for (var i = 0; i < list.length; i++) {
-      var digit = DIGIT[list.charAt(i)];
+      var digit = DIGIT[list.charCodeAt(i) & 127];
       n = n * 32 + (digit & 31);
       if (digit < 32) {
         doc += Math.floor(n / 64);
@@ -358,6 +361,7 @@
   function clear() {
     input.value = "";
     lastQuery = null;
+    drawn = { query: null, count: 0 };
     list.textContent = "";
     status.textContent = "";
     show(false);
@@ -393,8 +397,12 @@
     return all;
   }
 
+  function docShard(n) {
+    return "d" + Math.floor(n / index.per);
+  }
+
   function docOf(n) {
-    return shards["d" + Math.floor(n / index.per)][n % index.per];
+    return shards[docShard(n)][n % index.per];
   }
 
   function run() {
@@ -412,6 +420,7 @@
     if (!words.length) {
       // Too short to search yet: nothing to show.
       lastQuery = query;
+      drawn = { query: null, count: 0 };
       list.textContent = "";
       status.textContent = "";
       show(false);
@@ -426,24 +435,34 @@
     var shown = results.slice(0, MAX_RESULTS);
     var docShards = [];
     shown.forEach(function (result) {
-      var name = "d" + Math.floor(result.doc / index.per);
+      var name = docShard(result.doc);
       if (docShards.indexOf(name) < 0) docShards.push(name);
     });
-    if (!have(docShards)) return;
-    lastQuery = query;
-    list.textContent = "";
-    if (!results.length) {
-      status.textContent = (input.getAttribute("data-no-results") || "No results for") + " ";
-      var q = document.createElement("q");
-      q.textContent = query;
-      status.appendChild(q);
-      show(true);
-      return;
+    var complete = have(docShards);
+    // Results appear in rank order as their document shards arrive: the best ones are on
+    // screen while the rest still load, and nothing already shown moves.
+    var ready = 0;
+    while (ready < shown.length && hasOwn(shards, docShard(shown[ready].doc))) ready++;
+    if (complete) lastQuery = query;
+    var more = drawn.query !== query;
+    if (!more && ready <= drawn.count) return;
+    if (more && !ready && !complete) return;
+    if (more) {
+      drawn = { query: query, count: 0 };
+      list.textContent = "";
+      if (!results.length) {
+        status.textContent = (input.getAttribute("data-no-results") || "No results for") + " ";
+        var q = document.createElement("q");
+        q.textContent = query;
+        status.appendChild(q);
+        show(true);
+        return;
+      }
+      var count = input.getAttribute("data-count");
+      status.textContent = count ? count.replace("{n}", results.length) : String(results.length);
     }
-    var count = input.getAttribute("data-count");
-    status.textContent = count ? count.replace("{n}", results.length) : String(results.length);
-    shown.forEach(function (result, i) {
-      var doc = docOf(result.doc);
+    for (var i = drawn.count; i < ready; i++) {
+      var doc = docOf(shown[i].doc);
       var item = document.createElement("li");
       item.className = "search-result search-kind-" + doc[2];
       var link = document.createElement("a");
@@ -460,7 +479,8 @@
       item.appendChild(kind);
       item.appendChild(snippet(doc[3] || "", words));
       list.appendChild(item);
-    });
+    }
+    drawn.count = ready;
     show(true);
   }
 
