@@ -444,10 +444,10 @@
     var ready = 0;
     while (ready < shown.length && hasOwn(shards, docShard(shown[ready].doc))) ready++;
     if (complete) lastQuery = query;
-    var more = drawn.query !== query;
-    if (!more && ready <= drawn.count) return;
-    if (more && !ready && !complete) return;
-    if (more) {
+    var newQuery = drawn.query !== query;
+    if (!newQuery && ready <= drawn.count) return;
+    if (newQuery && !ready && !complete) return;
+    if (newQuery) {
       drawn = { query: query, count: 0 };
       list.textContent = "";
       if (!results.length) {
