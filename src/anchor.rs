@@ -80,39 +80,42 @@ fn attributes(html: &str) -> impl Iterator<Item = Attribute<'_>> {
     let mut pos = 0;
     let mut in_tag = false;
     std::iter::from_fn(move || {
-        while pos < bytes.len() {
-            match bytes[pos] {
-                b'<' if !in_tag => {
-                    // Comments are not tags; skip them whole.
-                    if html[pos..].starts_with("<!--") {
-                        pos = html[pos..].find("-->").map_or(bytes.len(), |e| pos + e + 3);
-                        continue;
-                    }
-                    in_tag = true;
-                    pos += 1;
+        loop {
+            if !in_tag {
+                // Text: straight to the next tag.
+                pos += memchr::memchr(b'<', &bytes[pos..])?;
+                // Comments are not tags; skip them whole.
+                if html[pos..].starts_with("<!--") {
+                    pos = memchr::memmem::find(&bytes[pos..], b"-->").map(|e| pos + e + 3)?;
+                    continue;
                 }
-                b'>' if in_tag => {
-                    in_tag = false;
-                    pos += 1;
-                }
-                b'=' if in_tag && bytes.get(pos + 1) == Some(&b'"') => {
-                    let name_end = pos;
-                    let name_start = html[..name_end]
-                        .rfind(|c: char| c.is_ascii_whitespace())
-                        .map_or(0, |i| i + 1);
-                    let start = pos + 2;
-                    let len = html[start..].find('"').unwrap_or(html.len() - start);
-                    pos = (start + len + 1).min(bytes.len());
-                    return Some(Attribute {
-                        name: &html[name_start..name_end],
-                        value: &html[start..start + len],
-                        start,
-                    });
-                }
-                _ => pos += 1,
+                in_tag = true;
+                pos += 1;
             }
+            // Inside a tag: to its end or to the next attribute value.
+            pos += memchr::memchr2(b'>', b'=', &bytes[pos..])?;
+            if bytes[pos] == b'>' {
+                in_tag = false;
+                pos += 1;
+                continue;
+            }
+            let name_end = pos;
+            pos += 1;
+            if bytes.get(pos) != Some(&b'"') {
+                continue;
+            }
+            let name_start = html[..name_end]
+                .rfind(|c: char| c.is_ascii_whitespace())
+                .map_or(0, |i| i + 1);
+            let start = pos + 1;
+            let len = memchr::memchr(b'"', &bytes[start..]).unwrap_or(bytes.len() - start);
+            pos = (start + len + 1).min(bytes.len());
+            return Some(Attribute {
+                name: &html[name_start..name_end],
+                value: &html[start..start + len],
+                start,
+            });
         }
-        None
     })
 }
 

@@ -37,7 +37,7 @@ use super::reach::{
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::{self, Rendered};
 use crate::output::{Blob, Output, Staging};
-use crate::render::{Caches, Job, JobResult, Renderer, SiteEnv};
+use crate::render::{Caches, Job, Renderer, SiteEnv};
 use crate::site::Site;
 use crate::source::{self, Kind, Source};
 use crate::{BuildOptions, Generated};
@@ -474,7 +474,7 @@ impl Project {
     }
 
     /// Puts the files rendered now in place and keeps the jobs for later.
-    fn commit(&mut self, files: Vec<(String, Vec<u8>)>, later: Vec<Job>) -> Update {
+    fn commit(&mut self, files: Vec<Fresh>, later: Vec<Job>) -> Update {
         let changed = store(&mut self.model.output, files);
         self.deferred.extend(later);
         self.pending.clear();
@@ -492,19 +492,24 @@ impl Project {
         }
     }
 
-    /// Renders `jobs` in parallel; failures go to `diags`.
-    fn render(&self, jobs: &[Job], diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    /// Renders `jobs` in parallel, each file compared with the output as soon as it is
+    /// rendered, so that only the changed files stay in memory (packed); failures go to
+    /// `diags`.
+    fn render(&self, jobs: &[Job], diags: &mut Diagnostics) -> Vec<Fresh> {
         let model = &self.model;
         let renderer =
             Renderer::new(&model.site, &model.config, &model.theme).with_caches(&self.caches);
-        let results: Vec<JobResult> = jobs
+        let results: Vec<Result<Vec<Fresh>, _>> = jobs
             .par_iter()
-            .map(|job| renderer.render_job(job))
+            .map(|job| {
+                let files = renderer.render_job(job)?;
+                Ok(compare(&model.output, files))
+            })
             .collect();
         let mut files = Vec::new();
         for result in results {
             match result {
-                Ok(file) => files.extend(file),
+                Ok(fresh) => files.extend(fresh),
                 Err(diagnostic) => diags.push(diagnostic),
             }
         }
@@ -528,21 +533,28 @@ fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) 
     move_markdown(site, old);
 }
 
-/// Puts rendered files into `output`; returns the paths whose bytes changed.
-fn store(output: &mut Output, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
-    let mut changed = Vec::new();
-    // Most files of a whole-site job (the search index's shards) come out as they were:
-    // comparing digests is cheaper than packing the new bytes, which only the changed
-    // files need.
-    let stored: Vec<(String, Option<Blob>)> = files
+/// A rendered file: its output path, and its bytes packed unless the output already
+/// holds them.
+type Fresh = (String, Option<Blob>);
+
+/// `files` compared with `output`. Most files of a whole-site job (the search index's
+/// shards) come out as they were: comparing digests is cheaper than packing the new
+/// bytes, which only the changed files need.
+fn compare(output: &Output, files: Vec<(String, Vec<u8>)>) -> Vec<Fresh> {
+    files
         .into_par_iter()
         .map(|(path, bytes)| {
             let same = output.files.get(&path).is_some_and(|old| old.holds(&bytes));
             let blob = (!same).then(|| Blob::packed(&bytes));
             (path, blob)
         })
-        .collect();
-    for (path, blob) in stored {
+        .collect()
+}
+
+/// Puts the changed files into `output`; returns their paths.
+fn store(output: &mut Output, files: Vec<Fresh>) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (path, blob) in files {
         if let Some(blob) = blob {
             output.insert(path.clone(), blob);
             changed.push(path);
