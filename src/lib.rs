@@ -314,6 +314,11 @@ fn run(
         search.new_output();
         search.extend(read.into_iter().flatten());
         drop(search);
+        caches
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .new_output();
         rendered
     };
     diags.extend(accessibility::statement_reference(&config, &site));

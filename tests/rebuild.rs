@@ -768,3 +768,114 @@ fn a_project_loaded_into_its_build_folder_keeps_digests_and_matches_a_fresh_buil
     write_back(&mut project, &site, &again.changed);
     assert_matches_fresh_build(&project, &dir);
 }
+
+/// A site of 60 arguments whose answers (about 9 KB each) fill several Q&A part files.
+fn many_arguments() -> TempProject {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "book.toml".into(),
+            "[book]\ntitle = \"Einwände\"\nlanguage = \"de\"\n".into(),
+        ),
+        (
+            "content/index.md".into(),
+            "---\ntitle: Start\n---\nWillkommen.\n".into(),
+        ),
+        (
+            "content/argumente/index.md".into(),
+            "---\ntitle: Einwände\n---\nAlle Einwände.\n".into(),
+        ),
+    ];
+    let paragraph = "Wer zuhört, erfährt früh, was über das Haus gesagt wird, und kann antworten. ";
+    for i in 0..60 {
+        files.push((
+            format!("content/argumente/einwand-{i:02}.md"),
+            format!(
+                "---\ntitle: Einwand {i}\nkind: argument\nobjection: \"Bedenken Nummer {i}.\"\nstakeholders: [IT]\n---\nAntwort {i}.\n\n{}\n",
+                paragraph.repeat(120)
+            ),
+        ));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    TempProject::new(&borrowed)
+}
+
+/// The Q&A part files of the output, in order.
+fn qa_parts(project: &Project) -> Vec<String> {
+    let mut parts: Vec<(usize, String)> = project
+        .model()
+        .output
+        .files
+        .keys()
+        .filter_map(|path| {
+            let n = path.strip_prefix("assets/qa/")?.strip_suffix(".js")?;
+            Some((n.parse().ok()?, path.clone()))
+        })
+        .collect();
+    parts.sort();
+    parts.into_iter().map(|(_, path)| path).collect()
+}
+
+#[test]
+fn answer_edits_write_again_the_q_and_a_parts_that_hold_them_and_match_a_fresh_build() {
+    let dir = many_arguments();
+    let mut project = load(&dir);
+    let parts = qa_parts(&project);
+    assert!(
+        parts.len() >= 3,
+        "the answers fill several parts: {parts:?}"
+    );
+    let holding = |project: &Project, text: &str| -> Vec<String> {
+        qa_parts(project)
+            .into_iter()
+            .filter(|path| page(project, path).contains(text))
+            .collect()
+    };
+
+    // A new word in a late answer: its part alone changes.
+    replace(
+        &dir,
+        "content/argumente/einwand-57.md",
+        "Antwort 57.",
+        "Entgegnung 57.",
+    );
+    let touched = [PathBuf::from("content/argumente/einwand-57.md")];
+    project.update(&touched).expect("update");
+    let changed = project.finish().expect("finish");
+    let written: Vec<&String> = changed
+        .iter()
+        .filter(|path| path.starts_with("assets/qa/"))
+        .collect();
+    assert_eq!(
+        written,
+        holding(&project, "Entgegnung 57.")
+            .iter()
+            .collect::<Vec<_>>(),
+        "only the part holding the answer is written again"
+    );
+    assert_matches_fresh_build(&project, &dir);
+
+    // A much longer first answer moves where every later part begins.
+    append(
+        &dir,
+        "content/argumente/einwand-00.md",
+        &"\nEin langer Nachtrag, der den ersten Teil wachsen lässt.\n".repeat(400),
+    );
+    update(&mut project, &["content/argumente/einwand-00.md"]);
+    assert_eq!(holding(&project, "Ein langer Nachtrag").len(), 1);
+    assert_matches_fresh_build(&project, &dir);
+
+    // And back: the parts are as they were at the start.
+    replace(
+        &dir,
+        "content/argumente/einwand-00.md",
+        &"\nEin langer Nachtrag, der den ersten Teil wachsen lässt.\n".repeat(400),
+        "",
+    );
+    update(&mut project, &["content/argumente/einwand-00.md"]);
+    assert_eq!(qa_parts(&project), parts);
+    assert!(holding(&project, "Ein langer Nachtrag").is_empty());
+    assert_matches_fresh_build(&project, &dir);
+}

@@ -343,8 +343,8 @@ impl<'a> Renderer<'a> {
 pub struct Caches {
     /// What the search index found in each page.
     pub(crate) search: Mutex<SearchCache>,
-    /// Each argument's answer as the Q&A index writes it (a JSON string).
-    pub(crate) answers: Mutex<HashMap<u64, Arc<str>>>,
+    /// What the Q&A files took from each argument.
+    pub(crate) answers: Mutex<qa::QaCache>,
 }
 
 /// The rendered files of a job (path, bytes; none for a job that does not apply; the

@@ -10,12 +10,14 @@
 //! The answers are most of the bytes (about 10 KB an argument); kept in the index, a
 //! site of 2,000 arguments made one file of 20 MB that every deck loaded whole.
 
-use std::sync::{Arc, PoisonError};
+use std::collections::HashMap;
+use std::sync::PoisonError;
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::Renderer;
+use crate::site::Page;
 use crate::source::KindData;
 
 /// The Q&A index every deck page loads.
@@ -27,52 +29,80 @@ pub const PART_DIR: &str = "assets/qa/";
 /// Bytes of answers after which a part is closed: a shown answer loads one part.
 const PART_BYTES: usize = 256 * 1024;
 
+/// What the Q&A files took from the arguments, kept between renders (`serve`): after an
+/// edit, only the part files whose answers changed are made again.
+#[derive(Default)]
+pub struct QaCache {
+    /// The length of each argument's answer as a part writes it, by rendering id.
+    lengths: HashMap<u64, usize>,
+    /// What each part file of the last render holds: (number in the index, rendering
+    /// id) of its arguments.
+    parts: Vec<Vec<(usize, u64)>>,
+    /// The output holds the files of the last render: parts that stay as they were
+    /// are left out.
+    written: bool,
+}
+
+impl QaCache {
+    /// The next files go to a new output (the whole pipeline runs): every part is made.
+    pub fn new_output(&mut self) {
+        self.written = false;
+    }
+}
+
+/// An argument's answer for a part: its rendered HTML with root-relative links (the
+/// deck runtime prefixes its own way to the root), as a JSON string.
+fn answer_json(page: &Page) -> String {
+    let html = crate::url::rebase_html(&page.rendered.html(), &page.url, "");
+    serde_json::to_string(&html).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The bytes entry `i` takes in a part: `{` or `,\n`, then `"i":` and the answer.
+fn entry_len(i: usize, first: bool, answer: usize) -> usize {
+    let opening = if first { 1 } else { 2 };
+    opening + i.to_string().len() + 3 + answer
+}
+
 impl Renderer<'_> {
-    /// The Q&A index and its answer parts (the index first).
+    /// The Q&A index and its answer parts (the index first). With the run's caches, a
+    /// part that holds the same answers as in the output is left out.
     pub(super) fn qa_files(&self) -> Vec<(String, Vec<u8>)> {
-        let arguments: Vec<(&crate::site::Page, Arc<str>)> = self
-            .site
-            .pages
-            .par_iter()
-            .filter(|page| matches!(page.source.front.kind, KindData::Argument(_)))
-            .map(|page| {
-                let known = self.caches.and_then(|caches| {
-                    let answers = caches
-                        .answers
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner);
-                    answers.get(&page.rendered.id).cloned()
-                });
-                let answer = known.unwrap_or_else(|| {
-                    // Root-relative links; the deck runtime prefixes its own way to the root.
-                    let html = crate::url::rebase_html(&page.rendered.html(), &page.url, "");
-                    let json = serde_json::to_string(&html).unwrap_or_else(|_| "\"\"".into());
-                    Arc::from(json)
-                });
-                (page, answer)
-            })
-            .collect();
-        if let Some(caches) = self.caches {
-            // Kept for the arguments of this render only.
-            let mut answers = caches
+        let mut own = QaCache::default();
+        let mut held = self.caches.map(|caches| {
+            caches
                 .answers
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            *answers = arguments
-                .iter()
-                .map(|(page, answer)| (page.rendered.id, Arc::clone(answer)))
-                .collect();
-        }
+                .unwrap_or_else(PoisonError::into_inner)
+        });
+        let cache = held.as_deref_mut().unwrap_or(&mut own);
+        let arguments: Vec<&Page> = self
+            .site
+            .pages
+            .iter()
+            .filter(|page| matches!(page.source.front.kind, KindData::Argument(_)))
+            .collect();
+        // The answers of unknown renderings are made now (and kept for their part);
+        // of the others, the length decides where parts end.
+        let answers: Vec<(usize, Option<String>)> = arguments
+            .par_iter()
+            .map(|page| match cache.lengths.get(&page.rendered.id) {
+                Some(&len) => (len, None),
+                None => {
+                    let json = answer_json(page);
+                    (json.len(), Some(json))
+                }
+            })
+            .collect();
         let mut entries = Vec::with_capacity(arguments.len());
-        let mut parts: Vec<String> = Vec::new();
-        let mut open = String::new();
-        for (i, (page, answer)) in arguments.iter().enumerate() {
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        let mut open: Option<(Vec<usize>, usize)> = None;
+        for (i, page) in arguments.iter().enumerate() {
             let front = &page.source.front;
             let KindData::Argument(argument) = &front.kind else {
                 continue;
             };
-            if open.len() >= PART_BYTES {
-                parts.push(std::mem::take(&mut open));
+            if let Some((members, _)) = open.take_if(|(_, bytes)| *bytes >= PART_BYTES) {
+                parts.push(members);
             }
             entries.push(json!({
                 "title": front.title,
@@ -83,23 +113,55 @@ impl Renderer<'_> {
                 "summary": crate::summary::html(&argument.summary),
                 "part": parts.len(),
             }));
-            open.push_str(if open.is_empty() { "{" } else { ",\n" });
-            open.push_str(&format!("\"{i}\":{answer}"));
+            let (members, bytes) = open.get_or_insert_with(|| (Vec::new(), 0));
+            *bytes += entry_len(i, members.is_empty(), answers[i].0);
+            members.push(i);
         }
-        if !open.is_empty() {
-            parts.push(open);
-        }
+        parts.extend(open.map(|(members, _)| members));
+        let keys: Vec<Vec<(usize, u64)>> = parts
+            .iter()
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|&i| (i, arguments[i].rendered.id))
+                    .collect()
+            })
+            .collect();
+        let made: Vec<(String, Vec<u8>)> = parts
+            .par_iter()
+            .zip(&keys)
+            .enumerate()
+            .filter(|(n, (_, key))| !cache.written || cache.parts.get(*n) != Some(*key))
+            .map(|(n, (members, _))| {
+                let mut text = String::from(
+                    "Object.assign(window.BUYIN_QA_ANSWERS = window.BUYIN_QA_ANSWERS || {}, ",
+                );
+                for (k, &i) in members.iter().enumerate() {
+                    text.push_str(if k == 0 { "{" } else { ",\n" });
+                    text.push_str(&format!("\"{i}\":"));
+                    match &answers[i].1 {
+                        Some(json) => text.push_str(json),
+                        None => text.push_str(&answer_json(arguments[i])),
+                    }
+                }
+                text.push_str("});\n");
+                (format!("{PART_DIR}{n}.js"), text.into_bytes())
+            })
+            .collect();
+        // Kept for the arguments of this render only.
+        cache.lengths = arguments
+            .iter()
+            .zip(&answers)
+            .map(|(page, (len, _))| (page.rendered.id, *len))
+            .collect();
+        cache.parts = keys;
+        cache.written = true;
         let index = format!(
             "window.BUYIN_QA = {};\n",
             serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
         );
         let mut files = vec![(INDEX_PATH.to_string(), index.into_bytes())];
-        files.extend(parts.into_iter().enumerate().map(|(n, answers)| {
-            let text = format!(
-                "Object.assign(window.BUYIN_QA_ANSWERS = window.BUYIN_QA_ANSWERS || {{}}, {answers}}});\n"
-            );
-            (format!("{PART_DIR}{n}.js"), text.into_bytes())
-        }));
+        files.extend(made);
         files
     }
 }
