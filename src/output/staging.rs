@@ -171,7 +171,7 @@ fn remove_leftovers(parent: &Path, name: &str) -> io::Result<()> {
 /// Removes a folder with everything in it, or a file or link (never following it).
 fn remove(path: &Path) -> io::Result<()> {
     let result = match path.symlink_metadata() {
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(meta) if meta.is_dir() => remove_folder(path),
         Ok(_) => std::fs::remove_file(path),
         Err(e) => Err(e),
     };
@@ -179,6 +179,25 @@ fn remove(path: &Path) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,
     }
+}
+
+/// Removes a folder and everything in it (links, never what they point to): its
+/// subfolders side by side, as a large site's old build has thousands of files in each.
+fn remove_folder(path: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        let result = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(entry.path()),
+            Ok(_) => std::fs::remove_file(entry.path()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    })?;
+    std::fs::remove_dir(path)
 }
 
 /// Exchanges two existing paths in one atomic step; `Unsupported` where the system or
@@ -250,6 +269,30 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_old_folder_goes_but_never_what_links_in_it_point_to() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let outside = tmp.path().join("unterlagen");
+        std::fs::create_dir_all(outside.join("tief")).expect("mkdir");
+        std::fs::write(outside.join("tief/notiz.txt"), "bleibt").expect("write");
+        let dir = tmp.path().join("site");
+        let mut first = Output::default();
+        first.insert("a/b/index.html", Blob::bytes(*b"eins"));
+        publish(&first, &dir).expect("first");
+        // Someone put links into the build folder: to a folder and to a file.
+        std::os::unix::fs::symlink(&outside, dir.join("a/ordner")).expect("link");
+        std::os::unix::fs::symlink(outside.join("tief/notiz.txt"), dir.join("notiz"))
+            .expect("link");
+        publish(&Output::default(), &dir).expect("second");
+        assert_eq!(names(&dir), Vec::<String>::new());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("tief/notiz.txt")).expect("read"),
+            "bleibt"
+        );
+        assert_eq!(names(tmp.path()), ["site", "unterlagen"]);
     }
 
     #[test]
