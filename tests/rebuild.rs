@@ -31,6 +31,31 @@ fn update(project: &mut Project, paths: &[&str]) -> Update {
     update
 }
 
+/// Applies an edit of `path`; returns every output path it changed, the deferred
+/// part's included, sorted.
+fn changed_by(project: &mut Project, path: &str) -> Vec<String> {
+    let touched = [PathBuf::from(path)];
+    let mut changed = match project.update(&touched) {
+        Ok(update) => update.changed,
+        Err(diags) => panic!("update failed: {:?}", diags.sorted()),
+    };
+    match project.finish() {
+        Ok(later) => changed.extend(later),
+        Err(diags) => panic!("deferred files failed: {:?}", diags.sorted()),
+    }
+    changed.sort();
+    changed
+}
+
+/// A project of the given files (path, text).
+fn project_of(files: &[(String, String)]) -> TempProject {
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    TempProject::new(&borrowed)
+}
+
 /// The project's output equals a fresh build of the same folder, file by file.
 fn assert_matches_fresh_build(project: &Project, dir: &TempProject) {
     let fresh = match buyin::generate(dir.path(), &BuildOptions::default()) {
@@ -593,11 +618,7 @@ fn large_site() -> TempProject {
             ));
         }
     }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(path, text)| (path.as_str(), text.as_str()))
-        .collect();
-    TempProject::new(&borrowed)
+    project_of(&files)
 }
 
 #[test]
@@ -672,9 +693,7 @@ fn search_words_an_edit_adds_and_removes_on_a_large_site_match_a_fresh_build() {
         "content/zweite/seite-150.md",
         "\nQuantenrechner und Quanten im Bereich.\n",
     );
-    let touched = [PathBuf::from("content/zweite/seite-150.md")];
-    project.update(&touched).expect("update");
-    let changed = project.finish().expect("finish");
+    let changed = changed_by(&mut project, "content/zweite/seite-150.md");
     let documents: Vec<&String> = changed
         .iter()
         .filter(|path| path.starts_with("assets/search/d"))
@@ -795,11 +814,7 @@ fn many_arguments() -> TempProject {
             ),
         ));
     }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(path, text)| (path.as_str(), text.as_str()))
-        .collect();
-    TempProject::new(&borrowed)
+    project_of(&files)
 }
 
 /// The Q&A part files of the output, in order.
@@ -841,9 +856,7 @@ fn answer_edits_write_again_the_q_and_a_parts_that_hold_them_and_match_a_fresh_b
         "Antwort 57.",
         "Entgegnung 57.",
     );
-    let touched = [PathBuf::from("content/argumente/einwand-57.md")];
-    project.update(&touched).expect("update");
-    let changed = project.finish().expect("finish");
+    let changed = changed_by(&mut project, "content/argumente/einwand-57.md");
     let written: Vec<&String> = changed
         .iter()
         .filter(|path| path.starts_with("assets/qa/"))
