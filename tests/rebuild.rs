@@ -722,6 +722,52 @@ fn search_words_an_edit_adds_and_removes_on_a_large_site_match_a_fresh_build() {
     assert_matches_fresh_build(&project, &dir);
 }
 
+#[test]
+fn search_shards_an_edit_adds_go_again_when_the_words_go() {
+    let dir = large_site();
+    let mut project = load(&dir);
+    let term_shards = |project: &Project| -> Vec<String> {
+        let files = &project.model().output.files;
+        files
+            .keys()
+            .filter(|path| path.starts_with("assets/search/t"))
+            .cloned()
+            .collect()
+    };
+    let before = term_shards(&project);
+    // Thousands of words the site did not have fill more term shards.
+    let words: Vec<String> = (0..12_000u64)
+        .map(|i| {
+            // Eight letters, spread over the alphabet so that few share a beginning.
+            let mut n = i.wrapping_mul(2_654_435_761) % 26u64.pow(8);
+            (0..8)
+                .map(|_| {
+                    let letter = char::from(b'a' + (n % 26) as u8);
+                    n /= 26;
+                    letter
+                })
+                .collect()
+        })
+        .collect();
+    let addition = format!("\n{}\n", words.join(" "));
+    append(&dir, "content/erste/seite-010.md", &addition);
+    update(&mut project, &["content/erste/seite-010.md"]);
+    assert!(
+        term_shards(&project).len() > before.len(),
+        "the new words take more term shards"
+    );
+    assert_matches_fresh_build(&project, &dir);
+
+    // Gone again: so are the shards they filled, in the output and in the list of
+    // what changed (which `serve` deletes from the build folder).
+    replace(&dir, "content/erste/seite-010.md", &addition, "\n");
+    let changed = changed_by(&mut project, "content/erste/seite-010.md");
+    assert_eq!(term_shards(&project), before);
+    let last = format!("assets/search/t{}.js", before.len());
+    assert!(changed.contains(&last), "{last} is not among {changed:?}");
+    assert_matches_fresh_build(&project, &dir);
+}
+
 /// Writes what an update changed into the build folder, as `serve` does, after which
 /// the output holds those files by digest only.
 fn write_back(project: &mut Project, site: &std::path::Path, changed: &[String]) {
@@ -870,23 +916,17 @@ fn answer_edits_write_again_the_q_and_a_parts_that_hold_them_and_match_a_fresh_b
     );
     assert_matches_fresh_build(&project, &dir);
 
-    // A much longer first answer moves where every later part begins.
-    append(
-        &dir,
-        "content/argumente/einwand-00.md",
-        &"\nEin langer Nachtrag, der den ersten Teil wachsen lässt.\n".repeat(400),
-    );
+    // A much longer first answer moves where every later part begins, and takes one
+    // part more.
+    let addition = "\nEin langer Nachtrag, der den ersten Teil wachsen lässt.\n".repeat(5000);
+    append(&dir, "content/argumente/einwand-00.md", &addition);
     update(&mut project, &["content/argumente/einwand-00.md"]);
     assert_eq!(holding(&project, "Ein langer Nachtrag").len(), 1);
+    assert_eq!(qa_parts(&project).len(), parts.len() + 1);
     assert_matches_fresh_build(&project, &dir);
 
     // And back: the parts are as they were at the start.
-    replace(
-        &dir,
-        "content/argumente/einwand-00.md",
-        &"\nEin langer Nachtrag, der den ersten Teil wachsen lässt.\n".repeat(400),
-        "",
-    );
+    replace(&dir, "content/argumente/einwand-00.md", &addition, "");
     update(&mut project, &["content/argumente/einwand-00.md"]);
     assert_eq!(qa_parts(&project), parts);
     assert!(holding(&project, "Ein langer Nachtrag").is_empty());

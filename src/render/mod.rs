@@ -17,7 +17,7 @@ mod slides;
 
 pub use shortcodes::SiteEnv;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -345,6 +345,29 @@ pub struct Caches {
     pub(crate) search: Mutex<SearchCache>,
     /// What the Q&A files took from each argument.
     pub(crate) answers: Mutex<qa::QaCache>,
+}
+
+impl Caches {
+    /// For a job that renders a folder of files and leaves out those that stay as
+    /// they were (the search index's shards, the Q&A parts): the folder, and the path
+    /// of every file in it after the job's last render. A file of the folder that is
+    /// not among them went.
+    pub fn family(&self, job: &Job) -> Option<(&'static str, BTreeSet<String>)> {
+        match job {
+            Job::SearchIndex => {
+                let search = self.search.lock().unwrap_or_else(PoisonError::into_inner);
+                Some((
+                    crate::search::SHARD_DIR,
+                    search.shard_paths().iter().cloned().collect(),
+                ))
+            }
+            Job::QaIndex => {
+                let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+                Some((qa::PART_DIR, answers.part_paths().collect()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The rendered files of a job (path, bytes; none for a job that does not apply; the

@@ -48,6 +48,16 @@ impl QaCache {
     pub fn new_output(&mut self) {
         self.written = false;
     }
+
+    /// The path of every part of the last render (in [`PART_DIR`]), made or left out.
+    pub fn part_paths(&self) -> impl Iterator<Item = String> {
+        (0..self.parts.len()).map(part_path)
+    }
+}
+
+/// Where part `n` lies.
+fn part_path(n: usize) -> String {
+    format!("{PART_DIR}{n}.js")
 }
 
 /// An argument's answer for a part: its rendered HTML with root-relative links (the
@@ -145,7 +155,7 @@ impl Renderer<'_> {
                     }
                 }
                 text.push_str("});\n");
-                (format!("{PART_DIR}{n}.js"), text.into_bytes())
+                (part_path(n), text.into_bytes())
             })
             .collect();
         // Kept for the arguments of this render only.

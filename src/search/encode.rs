@@ -163,10 +163,27 @@ pub(super) fn files<'t>(
     files
 }
 
+/// The path of every shard of an index of `docs` documents, given its files: the term
+/// shards are always among them, the document shards follow from the count.
+pub(super) fn shard_paths(files: &[(String, String)], docs: usize) -> Vec<String> {
+    let terms = files
+        .iter()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with(&format!("{SHARD_DIR}t")))
+        .cloned();
+    let documents = (0..docs.div_ceil(DOCS_PER_SHARD)).map(|j| shard_path(&format!("d{j}")));
+    terms.chain(documents).collect()
+}
+
+/// Where shard `name` lies.
+fn shard_path(name: &str) -> String {
+    format!("{SHARD_DIR}{name}.js")
+}
+
 /// One shard's script: it hands its data to `search.js` by name.
 fn shard_file(name: &str, json: &str) -> (String, String) {
     (
-        format!("{SHARD_DIR}{name}.js"),
+        shard_path(name),
         format!("window.BUYIN_SEARCH_SHARD(\"{name}\",{json});\n"),
     )
 }

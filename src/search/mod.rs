@@ -122,11 +122,15 @@ pub fn render_index_cached<'t>(
         .kept
         .as_mut()
         .and_then(|kept| kept.update(docs, keys, &analyses, &previous, every_file));
-    if let Some(files) = updated {
-        return files;
-    }
-    let (kept, files) = Kept::build(docs, keys, &analyses);
-    cache.kept = Some(kept);
+    let files = match updated {
+        Some(files) => files,
+        None => {
+            let (kept, files) = Kept::build(docs, keys, &analyses);
+            cache.kept = Some(kept);
+            files
+        }
+    };
+    cache.shards = encode::shard_paths(&files, docs.len());
     files
 }
 
@@ -139,9 +143,17 @@ pub struct SearchCache {
     /// The output the index goes to holds the files it made last: a call may leave
     /// out the document shards that stay as they were.
     written: bool,
+    /// The path of every shard of the last call's index, made or left out.
+    shards: Vec<String>,
 }
 
 impl SearchCache {
+    /// The path of every shard of the index made last (in [`SHARD_DIR`]), the ones
+    /// left out as they were included.
+    pub fn shard_paths(&self) -> &[String] {
+        &self.shards
+    }
+
     /// The next index goes to a new output (the whole pipeline runs): all its files
     /// are made.
     pub fn new_output(&mut self) {

@@ -513,6 +513,15 @@ impl Project {
                 Err(diagnostic) => diags.push(diagnostic),
             }
         }
+        // A folder of files whose job left some out: those it no longer has went.
+        for (folder, now) in jobs.iter().filter_map(|job| self.caches.family(job)) {
+            let gone = model
+                .output
+                .files
+                .keys()
+                .filter(|path| path.starts_with(folder) && !now.contains(path.as_str()));
+            files.extend(gone.map(|path| (path.clone(), Change::Gone)));
+        }
         files
     }
 }
@@ -533,9 +542,18 @@ fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) 
     move_markdown(site, old);
 }
 
-/// A rendered file: its output path, and its bytes packed unless the output already
-/// holds them.
-type Fresh = (String, Option<Blob>);
+/// A file a render reached: its output path and what became of it.
+type Fresh = (String, Change);
+
+/// What became of a file a render reached.
+enum Change {
+    /// The output holds its bytes already.
+    Same,
+    /// New bytes, packed.
+    New(Blob),
+    /// It is no longer part of the site.
+    Gone,
+}
 
 /// `files` compared with `output`. Most files of a whole-site job (the search index's
 /// shards) come out as they were: comparing digests is cheaper than packing the new
@@ -545,20 +563,28 @@ fn compare(output: &Output, files: Vec<(String, Vec<u8>)>) -> Vec<Fresh> {
         .into_par_iter()
         .map(|(path, bytes)| {
             let same = output.files.get(&path).is_some_and(|old| old.holds(&bytes));
-            let blob = (!same).then(|| Blob::packed(&bytes));
-            (path, blob)
+            let change = match same {
+                true => Change::Same,
+                false => Change::New(Blob::packed(&bytes)),
+            };
+            (path, change)
         })
         .collect()
 }
 
-/// Puts the changed files into `output`; returns their paths.
+/// Puts the changed files into `output` and takes the gone ones out; returns the
+/// paths of both.
 fn store(output: &mut Output, files: Vec<Fresh>) -> Vec<String> {
     let mut changed = Vec::new();
-    for (path, blob) in files {
-        if let Some(blob) = blob {
-            output.insert(path.clone(), blob);
-            changed.push(path);
+    for (path, change) in files {
+        match change {
+            Change::Same => continue,
+            Change::New(blob) => output.insert(path.clone(), blob),
+            Change::Gone => {
+                output.files.remove(&path);
+            }
         }
+        changed.push(path);
     }
     changed.sort();
     changed
