@@ -89,10 +89,11 @@ pub fn rewrite_relative(html: &str, f: impl Fn(&str) -> String) -> String {
     // `html[..copied]` is in `out` already; `pos` is where the search goes on.
     let mut copied = 0;
     let mut pos = 0;
-    while let Some(found) = html[pos..].find("=\"") {
+    let bytes = html.as_bytes();
+    while let Some(found) = memchr::memmem::find(&bytes[pos..], b"=\"") {
         let name = &html[..pos + found];
         let value_start = pos + found + 2;
-        let Some(value_len) = html[value_start..].find('"') else {
+        let Some(value_len) = memchr::memchr(b'"', &bytes[value_start..]) else {
             break;
         };
         let value = &html[value_start..value_start + value_len];
