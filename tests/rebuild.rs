@@ -47,6 +47,15 @@ fn changed_by(project: &mut Project, path: &str) -> Vec<String> {
     changed
 }
 
+/// The paths of `paths` that start with `prefix`, in their order.
+fn starting_with<'a>(paths: impl IntoIterator<Item = &'a String>, prefix: &str) -> Vec<String> {
+    paths
+        .into_iter()
+        .filter(|path| path.starts_with(prefix))
+        .cloned()
+        .collect()
+}
+
 /// A project of the given files (path, text).
 fn project_of(files: &[(String, String)]) -> TempProject {
     let borrowed: Vec<(&str, &str)> = files
@@ -677,12 +686,10 @@ fn search_words_an_edit_adds_and_removes_on_a_large_site_match_a_fresh_build() {
     let dir = large_site();
     let mut project = load(&dir);
     let shard_of = |project: &Project, word: &str| -> Vec<String> {
-        let files = &project.model().output.files;
-        files
-            .keys()
-            .filter(|path| path.starts_with("assets/search/d"))
+        let shards = starting_with(project.model().output.files.keys(), "assets/search/d");
+        shards
+            .into_iter()
             .filter(|path| page(project, path).contains(word))
-            .cloned()
             .collect()
     };
     let holding = shard_of(&project, "zweite/seite-150/");
@@ -694,13 +701,9 @@ fn search_words_an_edit_adds_and_removes_on_a_large_site_match_a_fresh_build() {
         "\nQuantenrechner und Quanten im Bereich.\n",
     );
     let changed = changed_by(&mut project, "content/zweite/seite-150.md");
-    let documents: Vec<&String> = changed
-        .iter()
-        .filter(|path| path.starts_with("assets/search/d"))
-        .collect();
     assert_eq!(
-        documents,
-        [&holding[0]],
+        starting_with(&changed, "assets/search/d"),
+        [holding[0].clone()],
         "only the document shard listing the page is written again"
     );
     assert!(
@@ -727,12 +730,7 @@ fn search_shards_an_edit_adds_go_again_when_the_words_go() {
     let dir = large_site();
     let mut project = load(&dir);
     let term_shards = |project: &Project| -> Vec<String> {
-        let files = &project.model().output.files;
-        files
-            .keys()
-            .filter(|path| path.starts_with("assets/search/t"))
-            .cloned()
-            .collect()
+        starting_with(project.model().output.files.keys(), "assets/search/t")
     };
     let before = term_shards(&project);
     // Thousands of words the site did not have fill more term shards.
@@ -903,15 +901,9 @@ fn answer_edits_write_again_the_q_and_a_parts_that_hold_them_and_match_a_fresh_b
         "Entgegnung 57.",
     );
     let changed = changed_by(&mut project, "content/argumente/einwand-57.md");
-    let written: Vec<&String> = changed
-        .iter()
-        .filter(|path| path.starts_with("assets/qa/"))
-        .collect();
     assert_eq!(
-        written,
-        holding(&project, "Entgegnung 57.")
-            .iter()
-            .collect::<Vec<_>>(),
+        starting_with(&changed, "assets/qa/"),
+        holding(&project, "Entgegnung 57."),
         "only the part holding the answer is written again"
     );
     assert_matches_fresh_build(&project, &dir);

@@ -67,10 +67,10 @@ fn answer_json(page: &Page) -> String {
     serde_json::to_string(&html).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// The bytes entry `i` takes in a part: `{` or `,\n`, then `"i":` and the answer.
-fn entry_len(i: usize, first: bool, answer: usize) -> usize {
-    let opening = if first { 1 } else { 2 };
-    opening + i.to_string().len() + 3 + answer
+/// What stands before answer `i` in a part: `{` or `,\n`, then `"i":`.
+fn entry_head(i: usize, first: bool) -> String {
+    let opening = if first { "{" } else { ",\n" };
+    format!("{opening}\"{i}\":")
 }
 
 impl Renderer<'_> {
@@ -104,8 +104,9 @@ impl Renderer<'_> {
             })
             .collect();
         let mut entries = Vec::with_capacity(arguments.len());
-        let mut parts: Vec<Vec<usize>> = Vec::new();
-        let mut open: Option<(Vec<usize>, usize)> = None;
+        // Each part: (number in the index, rendering id) of its arguments.
+        let mut parts: Vec<Vec<(usize, u64)>> = Vec::new();
+        let mut open: Option<(Vec<(usize, u64)>, usize)> = None;
         for (i, page) in arguments.iter().enumerate() {
             let front = &page.source.front;
             let KindData::Argument(argument) = &front.kind else {
@@ -124,31 +125,20 @@ impl Renderer<'_> {
                 "part": parts.len(),
             }));
             let (members, bytes) = open.get_or_insert_with(|| (Vec::new(), 0));
-            *bytes += entry_len(i, members.is_empty(), answers[i].0);
-            members.push(i);
+            *bytes += entry_head(i, members.is_empty()).len() + answers[i].0;
+            members.push((i, page.rendered.id));
         }
         parts.extend(open.map(|(members, _)| members));
-        let keys: Vec<Vec<(usize, u64)>> = parts
-            .iter()
-            .map(|members| {
-                members
-                    .iter()
-                    .map(|&i| (i, arguments[i].rendered.id))
-                    .collect()
-            })
-            .collect();
         let made: Vec<(String, Vec<u8>)> = parts
             .par_iter()
-            .zip(&keys)
             .enumerate()
-            .filter(|(n, (_, key))| !cache.written || cache.parts.get(*n) != Some(*key))
-            .map(|(n, (members, _))| {
+            .filter(|(n, members)| !cache.written || cache.parts.get(*n) != Some(*members))
+            .map(|(n, members)| {
                 let mut text = String::from(
                     "Object.assign(window.BUYIN_QA_ANSWERS = window.BUYIN_QA_ANSWERS || {}, ",
                 );
-                for (k, &i) in members.iter().enumerate() {
-                    text.push_str(if k == 0 { "{" } else { ",\n" });
-                    text.push_str(&format!("\"{i}\":"));
+                for (k, &(i, _)) in members.iter().enumerate() {
+                    text.push_str(&entry_head(i, k == 0));
                     match &answers[i].1 {
                         Some(json) => text.push_str(json),
                         None => text.push_str(&answer_json(arguments[i])),
@@ -164,7 +154,7 @@ impl Renderer<'_> {
             .zip(&answers)
             .map(|(page, (len, _))| (page.rendered.id, *len))
             .collect();
-        cache.parts = keys;
+        cache.parts = parts;
         cache.written = true;
         let index = format!(
             "window.BUYIN_QA = {};\n",

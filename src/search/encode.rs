@@ -166,10 +166,11 @@ pub(super) fn files<'t>(
 /// The path of every shard of an index of `docs` documents, given its files: the term
 /// shards are always among them, the document shards follow from the count.
 pub(super) fn shard_paths(files: &[(String, String)], docs: usize) -> Vec<String> {
+    let term_shard = format!("{SHARD_DIR}t");
     let terms = files
         .iter()
         .map(|(path, _)| path)
-        .filter(|path| path.starts_with(&format!("{SHARD_DIR}t")))
+        .filter(|path| path.starts_with(&term_shard))
         .cloned();
     let documents = (0..docs.div_ceil(DOCS_PER_SHARD)).map(|j| shard_path(&format!("d{j}")));
     terms.chain(documents).collect()

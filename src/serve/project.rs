@@ -492,9 +492,9 @@ impl Project {
         }
     }
 
-    /// Renders `jobs` in parallel, each file compared with the output as soon as it is
-    /// rendered, so that only the changed files stay in memory (packed); failures go to
-    /// `diags`.
+    /// Renders `jobs` in parallel; returns the files that changed, each compared with
+    /// the output as soon as it is rendered, so that only those stay in memory
+    /// (packed). Failures go to `diags`.
     fn render(&self, jobs: &[Job], diags: &mut Diagnostics) -> Vec<Fresh> {
         let model = &self.model;
         let renderer =
@@ -542,33 +542,25 @@ fn give_back(site: &mut Site, old: &mut Site, replaced: Vec<(usize, Rendered)>) 
     move_markdown(site, old);
 }
 
-/// A file a render reached: its output path and what became of it.
+/// A file a render changed: its output path and what became of it.
 type Fresh = (String, Change);
 
-/// What became of a file a render reached.
+/// What became of a file a render changed.
 enum Change {
-    /// The output holds its bytes already.
-    Same,
     /// New bytes, packed.
     New(Blob),
     /// It is no longer part of the site.
     Gone,
 }
 
-/// `files` compared with `output`. Most files of a whole-site job (the search index's
-/// shards) come out as they were: comparing digests is cheaper than packing the new
-/// bytes, which only the changed files need.
+/// The files of `files` whose bytes `output` does not hold yet. Most files of a
+/// whole-site job (the search index's shards) come out as they were: comparing
+/// digests is cheaper than packing the new bytes, which only the changed files need.
 fn compare(output: &Output, files: Vec<(String, Vec<u8>)>) -> Vec<Fresh> {
     files
         .into_par_iter()
-        .map(|(path, bytes)| {
-            let same = output.files.get(&path).is_some_and(|old| old.holds(&bytes));
-            let change = match same {
-                true => Change::Same,
-                false => Change::New(Blob::packed(&bytes)),
-            };
-            (path, change)
-        })
+        .filter(|(path, bytes)| !output.files.get(path).is_some_and(|old| old.holds(bytes)))
+        .map(|(path, bytes)| (path, Change::New(Blob::packed(&bytes))))
         .collect()
 }
 
@@ -578,7 +570,6 @@ fn store(output: &mut Output, files: Vec<Fresh>) -> Vec<String> {
     let mut changed = Vec::new();
     for (path, change) in files {
         match change {
-            Change::Same => continue,
             Change::New(blob) => output.insert(path.clone(), blob),
             Change::Gone => {
                 output.files.remove(&path);
