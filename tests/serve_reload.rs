@@ -262,8 +262,16 @@ fn temp_files_do_not_rebuild() {
     project.write("content/teil/seite.md", &SEITE.replace("Alter", "Neuer"));
     events.expect("reload", &|| served.log());
     let log = served.wait_for_log("neu geladen");
+    // The real edit may arrive as two events (truncate, then write) that a loaded
+    // machine reports in two batches; the temp files must never be among them.
     let changes: Vec<&str> = log.lines().filter(|l| l.starts_with("geändert:")).collect();
-    assert_eq!(changes, ["geändert: content/teil/seite.md"], "{log}");
+    assert!(!changes.is_empty(), "{log}");
+    assert!(
+        changes
+            .iter()
+            .all(|l| *l == "geändert: content/teil/seite.md"),
+        "{log}"
+    );
 }
 
 #[test]
